@@ -1,0 +1,109 @@
+/**
+ * Every error a caller can act on. Each has a stable `code` so programs (and the
+ * CLI's exit codes) can branch on it without matching message text.
+ */
+export class SlurpError extends Error {
+  readonly code: string = 'ERR_SLURP'
+
+  constructor (message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+/** A ucxl:// address that does not parse, or parses to something unsafe. */
+export class InvalidAddressError extends SlurpError {
+  override readonly code = 'ERR_INVALID_ADDRESS'
+}
+
+/** A role name the policy does not define. */
+export class UnknownRoleError extends SlurpError {
+  override readonly code = 'ERR_UNKNOWN_ROLE'
+}
+
+/** A policy document that is malformed or inconsistent. */
+export class InvalidPolicyError extends SlurpError {
+  override readonly code = 'ERR_INVALID_POLICY'
+}
+
+/** A signature that does not verify under the key it claims. */
+export class InvalidSignatureError extends SlurpError {
+  override readonly code = 'ERR_INVALID_SIGNATURE'
+}
+
+/** A membership certificate that is malformed, for another network, or names unknown roles. */
+export class InvalidCertificateError extends SlurpError {
+  override readonly code = 'ERR_INVALID_CERTIFICATE'
+}
+
+/** A membership certificate outside its not-before / not-after window. */
+export class ExpiredCertificateError extends SlurpError {
+  override readonly code = 'ERR_EXPIRED_CERTIFICATE'
+}
+
+/** A key (age identity, recipient, Ed25519 key) that does not decode. */
+export class InvalidKeyError extends SlurpError {
+  override readonly code = 'ERR_INVALID_KEY'
+}
+
+/** None of the held role keys can open this ciphertext. */
+export class AccessDeniedError extends SlurpError {
+  override readonly code = 'ERR_ACCESS_DENIED'
+}
+
+/** Ciphertext that is not a valid age file (corrupt, truncated, tampered). */
+export class DecryptionError extends SlurpError {
+  override readonly code = 'ERR_DECRYPTION'
+}
+
+/** A role writing a content type its authority level does not allow. */
+export class WriteNotAllowedError extends SlurpError {
+  override readonly code = 'ERR_WRITE_NOT_ALLOWED'
+}
+
+/** Bytes that do not decode as a record envelope, or a record that fails validation. */
+export class InvalidRecordError extends SlurpError {
+  override readonly code: string = 'ERR_INVALID_RECORD'
+}
+
+/** A record (or other input) over its size limit. */
+export class RecordTooLargeError extends InvalidRecordError {
+  override readonly code = 'ERR_RECORD_TOO_LARGE'
+}
+
+/** A record whose vector clock is dominated by (or equal to) the one already stored. */
+export class StaleRecordError extends SlurpError {
+  override readonly code = 'ERR_STALE_RECORD'
+}
+
+/** A requested key or record that does not exist. */
+export class NotFoundError extends SlurpError {
+  override readonly code = 'ERR_NOT_FOUND'
+}
+
+/** A storage backend failure (open, read, write, lock). */
+export class StorageError extends SlurpError {
+  override readonly code = 'ERR_STORAGE'
+}
+
+/** An adapter asked for on a runtime that cannot provide it. */
+export class UnsupportedRuntimeError extends SlurpError {
+  override readonly code = 'ERR_UNSUPPORTED_RUNTIME'
+}
+
+/** An operation stopped by its AbortSignal. */
+export class AbortError extends SlurpError {
+  override readonly code = 'ERR_ABORTED'
+}
+
+/** Bad command-line or configuration input. */
+export class UsageError extends SlurpError {
+  override readonly code = 'ERR_USAGE'
+}
+
+/** Throws the signal's reason as an AbortError when the signal has fired. */
+export function throwIfAborted (signal?: AbortSignal): void {
+  if (signal?.aborted === true) {
+    throw new AbortError('operation aborted', { cause: signal.reason })
+  }
+}

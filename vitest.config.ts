@@ -1,0 +1,54 @@
+import { defineConfig } from 'vitest/config'
+import { playwright } from '@vitest/browser-playwright'
+
+// Tests named *.node.test.ts run only on the server runtime, *.browser.test.ts only in
+// Chromium; every other *.test.ts runs in both, because the core must work in both.
+const sourceConditions = ['slurp-source']
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve: { conditions: sourceConditions },
+        ssr: { resolve: { conditions: sourceConditions, externalConditions: sourceConditions } },
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.browser.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000
+        }
+      },
+      {
+        resolve: { conditions: sourceConditions },
+        test: {
+          name: 'browser',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.node.test.ts'],
+          testTimeout: 30_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env.SLURP_CHROMIUM ?? '/usr/bin/chromium',
+                args: [
+                  '--no-sandbox',
+                  '--disable-gpu',
+                  '--disable-quic',
+                  '--no-first-run',
+                  '--disable-background-networking',
+                  '--disable-component-update',
+                  '--disable-sync'
+                ]
+              }
+            }),
+            instances: [{ browser: 'chromium' }]
+          }
+        }
+      }
+    ]
+  }
+})
