@@ -1,0 +1,8 @@
+export { identityToScalar, isRecipient, publicKeyToRecipient, recipientToPublicKey, scalarToIdentity } from './age-keys.ts'
+export { keyFingerprint } from './fingerprint.ts'
+export { generateRoleKey, recipientOf } from './generate.ts'
+export type { RoleKeyPair } from './generate.ts'
+export { RoleKeyring } from './keyring.ts'
+export type { HeldRole } from './keyring.ts'
+export { decrypt, decryptWithKeyring, encryptForRole, encryptToRecipients, isArmored } from './role-crypto.ts'
+export type { Decrypted, EncryptOptions } from './role-crypto.ts'

@@ -1,0 +1,5 @@
+export { AUTHORITY_LEVELS, CONTENT_TYPES, DEFAULT_WRITE_RULES, compareAuthority, isAuthorityLevel, isContentType, mayWrite } from './authority.ts'
+export type { AuthorityLevel, ContentType, WriteRules } from './authority.ts'
+export { ROLE_NAME, readableBy, readersOf, requireRole } from './role.ts'
+export type { RoleDefinition, RoleTable } from './role.ts'
+export { DEFAULT_ROLES } from './defaults.ts'

@@ -1,0 +1,8 @@
+export { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, generateSigningKey, seedFromPem, seedToPem, signingKeyFromSeed, verifySignature } from './signing-key.ts'
+export type { SigningKey } from './signing-key.ts'
+export { DEFAULT_MAX_RECORD_BYTES, POLICY_FORMAT, parsePolicy, signPolicy, verifyPolicy } from './policy.ts'
+export type { Policy, PolicyDraft, PolicyRole, SignedPolicy } from './policy.ts'
+export { certificateMemberId, decodeCertificate, encodeCertificate, issueCertificate, verifyCertificate } from './certificate.ts'
+export type { CertificateCheck, CertificateRequest, MembershipCertificate } from './certificate.ts'
+export { signedPayload } from './domain.ts'
+export type { SignatureDomain } from './domain.ts'

@@ -1,0 +1,173 @@
+import { canonicalJson } from '../codec/canonical-json.ts'
+import { isRecipient } from '../crypto/age-keys.ts'
+import { fromBase64url, toBase64url } from '../encoding/base64url.ts'
+import { utf8Encode } from '../encoding/bytes.ts'
+import { InvalidPolicyError, InvalidSignatureError } from '../errors.ts'
+import { AUTHORITY_LEVELS, DEFAULT_WRITE_RULES, isAuthorityLevel, isContentType } from '../roles/authority.ts'
+import type { WriteRules } from '../roles/authority.ts'
+import { ROLE_NAME } from '../roles/role.ts'
+import type { RoleDefinition } from '../roles/role.ts'
+import { signedPayload } from './domain.ts'
+import { verifySignature } from './signing-key.ts'
+import type { SigningKey } from './signing-key.ts'
+
+export const POLICY_FORMAT = 'slurp-policy/1'
+/** Relays reject envelopes over this size unless the policy says otherwise. */
+export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024
+
+/** A role as the policy publishes it: with the age recipient its readers' content is encrypted to. */
+export interface PolicyRole extends RoleDefinition {
+  readonly recipient: string
+}
+
+export interface Policy {
+  readonly format: typeof POLICY_FORMAT
+  /** The network root's Ed25519 public key, base64url: the network's identity. */
+  readonly network: string
+  /** Increases with every change; peers keep the highest version they have verified. */
+  readonly version: number
+  readonly issuedAt: number
+  readonly roles: Readonly<Record<string, PolicyRole>>
+  readonly writeRules: WriteRules
+  readonly limits: { readonly maxRecordBytes: number }
+}
+
+export interface SignedPolicy {
+  readonly policy: Policy
+  readonly signature: string
+}
+
+export interface PolicyDraft {
+  roles: readonly PolicyRole[]
+  version?: number
+  issuedAt?: number
+  writeRules?: WriteRules
+  maxRecordBytes?: number
+}
+
+export async function signPolicy (root: SigningKey, draft: PolicyDraft): Promise<SignedPolicy> {
+  const policy = parsePolicy({
+    format: POLICY_FORMAT,
+    network: toBase64url(root.publicKey),
+    version: draft.version ?? 1,
+    issuedAt: draft.issuedAt ?? Date.now(),
+    roles: Object.fromEntries(draft.roles.map(role => [role.name, role])),
+    writeRules: draft.writeRules ?? DEFAULT_WRITE_RULES,
+    limits: { maxRecordBytes: draft.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES }
+  })
+  const signature = await root.sign(policyPayload(policy))
+  return { policy, signature: toBase64url(signature) }
+}
+
+/**
+ * Checks a signed policy against the network root a node was configured with.
+ * Accepts `unknown` because policies arrive from files and the network.
+ */
+export async function verifyPolicy (signed: unknown, rootPublicKey: Uint8Array): Promise<Policy> {
+  if (!isObject(signed) || typeof signed.signature !== 'string') {
+    throw new InvalidPolicyError('a signed policy is an object with "policy" and "signature"')
+  }
+  const policy = parsePolicy(signed.policy)
+  if (policy.network !== toBase64url(rootPublicKey)) {
+    throw new InvalidSignatureError('policy belongs to another network (its root key differs)')
+  }
+  let signature: Uint8Array
+  try {
+    signature = fromBase64url(signed.signature)
+  } catch {
+    throw new InvalidSignatureError('policy signature is not base64url')
+  }
+  if (!await verifySignature(rootPublicKey, signature, policyPayload(policy))) {
+    throw new InvalidSignatureError('policy signature does not verify under the network root key')
+  }
+  return policy
+}
+
+function policyPayload (policy: Policy): Uint8Array {
+  return signedPayload('policy', utf8Encode(canonicalJson(policy)))
+}
+
+/** Structural validation: every field present, typed and consistent. */
+export function parsePolicy (value: unknown): Policy {
+  if (!isObject(value)) throw new InvalidPolicyError('policy must be an object')
+  if (value.format !== POLICY_FORMAT) throw new InvalidPolicyError(`policy format must be "${POLICY_FORMAT}"`)
+  if (typeof value.network !== 'string' || !isBase64urlKey(value.network)) {
+    throw new InvalidPolicyError('policy network must be the base64url root public key')
+  }
+  if (!Number.isSafeInteger(value.version) || (value.version as number) < 1) {
+    throw new InvalidPolicyError('policy version must be a positive integer')
+  }
+  if (!Number.isSafeInteger(value.issuedAt) || (value.issuedAt as number) < 0) {
+    throw new InvalidPolicyError('policy issuedAt must be a timestamp in milliseconds')
+  }
+  const roles = parseRoles(value.roles)
+  const writeRules = parseWriteRules(value.writeRules)
+  if (!isObject(value.limits) || !Number.isSafeInteger(value.limits.maxRecordBytes) || (value.limits.maxRecordBytes as number) < 1024) {
+    throw new InvalidPolicyError('policy limits.maxRecordBytes must be an integer ≥ 1024')
+  }
+  return {
+    format: POLICY_FORMAT,
+    network: value.network,
+    version: value.version as number,
+    issuedAt: value.issuedAt as number,
+    roles,
+    writeRules,
+    limits: { maxRecordBytes: value.limits.maxRecordBytes as number }
+  }
+}
+
+function parseRoles (value: unknown): Record<string, PolicyRole> {
+  if (!isObject(value)) throw new InvalidPolicyError('policy roles must be an object keyed by role name')
+  const names = Object.keys(value)
+  if (names.length === 0) throw new InvalidPolicyError('policy defines no roles')
+  const roles: Record<string, PolicyRole> = {}
+  for (const name of names) {
+    const role = value[name]
+    if (!ROLE_NAME.test(name)) throw new InvalidPolicyError(`role name "${name}" must match ${String(ROLE_NAME)}`)
+    if (!isObject(role) || role.name !== name) throw new InvalidPolicyError(`role "${name}" must be an object whose name is "${name}"`)
+    if (!isAuthorityLevel(role.authority)) {
+      throw new InvalidPolicyError(`role "${name}" authority must be one of ${AUTHORITY_LEVELS.join(', ')}`)
+    }
+    if (!Array.isArray(role.canDecrypt) || !role.canDecrypt.every(r => r === '*' || (typeof r === 'string' && names.includes(r)))) {
+      throw new InvalidPolicyError(`role "${name}" canDecrypt must list known roles or "*"`)
+    }
+    if (!isRecipient(role.recipient)) throw new InvalidPolicyError(`role "${name}" recipient must be an age X25519 recipient (age1…)`)
+    if (role.description !== undefined && typeof role.description !== 'string') {
+      throw new InvalidPolicyError(`role "${name}" description must be a string`)
+    }
+    roles[name] = {
+      name,
+      authority: role.authority,
+      canDecrypt: [...new Set(role.canDecrypt as string[])],
+      recipient: role.recipient,
+      ...(role.description === undefined ? {} : { description: role.description })
+    }
+  }
+  return roles
+}
+
+function parseWriteRules (value: unknown): WriteRules {
+  if (!isObject(value)) throw new InvalidPolicyError('policy writeRules must be an object keyed by authority level')
+  const rules: Partial<Record<string, readonly string[]>> = {}
+  for (const level of AUTHORITY_LEVELS) {
+    const types = value[level]
+    if (!Array.isArray(types) || !types.every(isContentType)) {
+      throw new InvalidPolicyError(`policy writeRules.${level} must list content types`)
+    }
+    if (level === 'read_only' && types.length > 0) throw new InvalidPolicyError('read_only roles cannot be allowed to write')
+    rules[level] = [...new Set(types)]
+  }
+  return rules as WriteRules
+}
+
+function isBase64urlKey (text: string): boolean {
+  try {
+    return fromBase64url(text).length === 32
+  } catch {
+    return false
+  }
+}
+
+function isObject (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
