@@ -28,7 +28,9 @@ export function scalarToIdentity (scalar: Uint8Array): string {
 
 export function recipientToPublicKey (recipient: string): Uint8Array {
   const trimmed = recipient.trim()
-  if (!trimmed.startsWith('age1') || trimmed.startsWith('age1pq') || trimmed.startsWith('age1tag')) {
+  // The bech32 prefix is everything before the last '1', so post-quantum
+  // (age1pq1…) and tag (age1tag1…) recipients fail the prefix check below.
+  if (!trimmed.startsWith('age1')) {
     throw new InvalidKeyError(`"${truncate(trimmed)}" is not an age X25519 recipient (age1…)`)
   }
   try {

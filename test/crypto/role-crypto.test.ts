@@ -40,7 +40,8 @@ describe('role encryption', () => {
     const ciphertext = await encryptForRole(network.policy, 'admin', message)
     const keyring = await network.keyring('admin')
     const tampered = ciphertext.slice()
-    tampered[tampered.length - 5] ^= 1
+    const at = tampered.length - 5
+    tampered[at] = (tampered[at] as number) ^ 1
     await expect(decryptWithKeyring(keyring, tampered)).rejects.toThrow(DecryptionError)
     await expect(decryptWithKeyring(keyring, ciphertext.subarray(0, ciphertext.length - 20))).rejects.toThrow(DecryptionError)
     await expect(decryptWithKeyring(keyring, new Uint8Array([1, 2, 3]))).rejects.toThrow(DecryptionError)
@@ -75,5 +76,17 @@ describe('role keys', () => {
     expect(keyFingerprint(a.recipient)).toBe(keyFingerprint(a.recipient))
     expect(keyFingerprint(a.recipient)).toMatch(/^sha256:[0-9a-f]{32}$/)
     expect(keyFingerprint(a.recipient)).not.toBe(keyFingerprint(b.recipient))
+  })
+})
+
+describe('recipient parsing', () => {
+  it('accepts X25519 recipients whatever their first characters, rejects other age types', async () => {
+    const { recipientToPublicKey, publicKeyToRecipient } = await import('../../src/crypto/age-keys.ts')
+    // Random keys whose bech32 form happens to start like "age1pq…" are still X25519.
+    for (let i = 0; i < 4096; i++) {
+      const key = crypto.getRandomValues(new Uint8Array(32))
+      expect(recipientToPublicKey(publicKeyToRecipient(key))).toEqual(key)
+    }
+    expect(() => recipientToPublicKey('age1pq1' + 'q'.repeat(60))).toThrow(InvalidKeyError)
   })
 })

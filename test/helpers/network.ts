@@ -4,6 +4,9 @@ import { DEFAULT_ROLES } from '../../src/roles/defaults.ts'
 import { generateSigningKey } from '../../src/trust/signing-key.ts'
 import type { SigningKey } from '../../src/trust/signing-key.ts'
 import { signPolicy } from '../../src/trust/policy.ts'
+import { issueCertificate } from '../../src/trust/certificate.ts'
+import type { MembershipCertificate } from '../../src/trust/certificate.ts'
+import type { Author } from '../../src/record/context-record.ts'
 import type { Policy, PolicyDraft, SignedPolicy } from '../../src/trust/policy.ts'
 
 /** A whole test network: root key, signed default policy and every role's identity. */
@@ -32,4 +35,22 @@ export async function createTestNetwork (overrides: Partial<PolicyDraft> = {}): 
     identities,
     keyring: async (...names) => await RoleKeyring.from(names.map(name => [name, identities[name] as string] as const))
   }
+}
+
+export interface TestMember {
+  signer: SigningKey
+  certificate: MembershipCertificate
+  author (role: string): Author
+}
+
+/** A member key with a root-issued certificate for `roles`, valid for a day unless told otherwise. */
+export async function createTestMember (network: TestNetwork, roles: string[], window: { notBefore?: number, notAfter?: number } = {}): Promise<TestMember> {
+  const { key: signer } = await generateSigningKey()
+  const certificate = await issueCertificate(network.root, {
+    member: signer.publicKey,
+    roles,
+    notBefore: window.notBefore ?? Date.now() - 60_000,
+    notAfter: window.notAfter ?? Date.now() + 86_400_000
+  })
+  return { signer, certificate, author: role => ({ signer, certificate, role }) }
 }

@@ -1,0 +1,123 @@
+import { ByteReader, CodecError } from '../codec/reader.ts'
+import { ByteWriter } from '../codec/writer.ts'
+import type { VectorClock } from '../clock/vector-clock.ts'
+import { sortedEntries } from '../clock/vector-clock.ts'
+import { fromBase64url, toBase64url } from '../encoding/base64url.ts'
+import { InvalidRecordError } from '../errors.ts'
+import { decodeCertificate, encodeCertificate } from '../trust/certificate.ts'
+import type { MembershipCertificate } from '../trust/certificate.ts'
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../trust/signing-key.ts'
+
+/**
+ * The record the network stores: a signed cleartext header around an age
+ * ciphertext. Relays read the header to validate and order versions; the
+ * address and the context itself exist only inside the ciphertext.
+ *
+ * Wire layout (format version 1), every variable field length-prefixed:
+ *   "SLRP" u8:version  string:key  varint:n {32:actor varint:counter}×n
+ *   32:author  bytes:certificate  string:role  string:contentType
+ *   u64:created  u64:updated  32:sha256(ciphertext)  bytes:ciphertext  64:signature
+ * The signature covers every byte before it (under the "record" domain).
+ */
+export interface RecordEnvelope {
+  readonly formatVersion: number
+  readonly key: string
+  readonly clock: VectorClock
+  readonly author: Uint8Array
+  readonly certificate: MembershipCertificate
+  readonly role: string
+  readonly contentType: string
+  readonly created: number
+  readonly updated: number
+  readonly ciphertextHash: Uint8Array
+  readonly ciphertext: Uint8Array
+  readonly signature: Uint8Array
+}
+
+export type UnsignedEnvelope = Omit<RecordEnvelope, 'signature'>
+
+export const RECORD_FORMAT_VERSION = 1
+const MAGIC = Uint8Array.from([0x53, 0x4c, 0x52, 0x50]) // "SLRP"
+const MAX_KEY_BYTES = 256
+const MAX_CLOCK_ENTRIES = 256
+const MAX_CERTIFICATE_BYTES = 2048
+const HASH_BYTES = 32
+
+/** Every byte the signature covers. */
+export function encodeUnsigned (envelope: UnsignedEnvelope): Uint8Array {
+  const clock = sortedEntries(envelope.clock)
+  const writer = new ByteWriter(envelope.ciphertext.length + 512)
+    .raw(MAGIC)
+    .u8(envelope.formatVersion)
+    .string(envelope.key)
+    .varint(clock.length)
+  for (const [actor, counter] of clock) writer.raw(actorBytes(actor)).varint(counter)
+  return writer
+    .raw(envelope.author)
+    .bytes(encodeCertificate(envelope.certificate))
+    .string(envelope.role)
+    .string(envelope.contentType)
+    .u64(envelope.created)
+    .u64(envelope.updated)
+    .raw(envelope.ciphertextHash)
+    .bytes(envelope.ciphertext)
+    .finish()
+}
+
+export function encodeEnvelope (envelope: RecordEnvelope): Uint8Array {
+  const body = encodeUnsigned(envelope)
+  const out = new Uint8Array(body.length + SIGNATURE_BYTES)
+  out.set(body)
+  out.set(envelope.signature, body.length)
+  return out
+}
+
+/** Strict decoding: exactly one byte form per envelope, anything else is InvalidRecordError. */
+export function decodeEnvelope (bytes: Uint8Array): RecordEnvelope {
+  try {
+    const reader = new ByteReader(bytes)
+    const magic = reader.raw(MAGIC.length, 'magic')
+    if (!magic.every((byte, i) => byte === MAGIC[i])) throw new CodecError('not a slurp record (bad magic)')
+    const formatVersion = reader.u8('format version')
+    if (formatVersion !== RECORD_FORMAT_VERSION) throw new CodecError(`unsupported record format version ${formatVersion}`)
+    const key = reader.string('key', MAX_KEY_BYTES)
+    const count = reader.varint('clock size', MAX_CLOCK_ENTRIES)
+    const clock: Record<string, number> = {}
+    let previous = ''
+    for (let i = 0; i < count; i++) {
+      const actor = toBase64url(reader.raw(PUBLIC_KEY_BYTES, 'clock actor'))
+      const counter = reader.varint('clock counter')
+      if (counter === 0) throw new CodecError('clock counters must be positive')
+      if (i > 0 && actor <= previous) throw new CodecError('clock actors must be sorted and unique')
+      clock[actor] = counter
+      previous = actor
+    }
+    const author = reader.raw(PUBLIC_KEY_BYTES, 'author key')
+    const certificate = decodeCertificate(reader.bytesField('certificate', MAX_CERTIFICATE_BYTES))
+    const role = reader.string('role', 64)
+    const contentType = reader.string('content type', 64)
+    const created = reader.u64('created')
+    const updated = reader.u64('updated')
+    const ciphertextHash = reader.raw(HASH_BYTES, 'ciphertext hash')
+    const ciphertext = reader.bytesField('ciphertext')
+    const signature = reader.raw(SIGNATURE_BYTES, 'signature')
+    reader.end('record')
+    return { formatVersion, key, clock, author, certificate, role, contentType, created, updated, ciphertextHash, ciphertext, signature }
+  } catch (error) {
+    if (error instanceof CodecError) throw new InvalidRecordError(`malformed record: ${error.message}`, { cause: error })
+    if (error instanceof InvalidRecordError) throw error
+    // Certificate errors inside an envelope make the envelope malformed.
+    throw new InvalidRecordError(`malformed record: ${(error as Error).message}`, { cause: error })
+  }
+}
+
+function actorBytes (actor: string): Uint8Array {
+  let bytes: Uint8Array
+  try {
+    bytes = fromBase64url(actor)
+  } catch {
+    throw new InvalidRecordError(`clock actor "${actor}" is not a base64url public key`)
+  }
+  if (bytes.length !== PUBLIC_KEY_BYTES) throw new InvalidRecordError(`clock actor "${actor}" is not a 32-byte public key`)
+  return bytes
+}

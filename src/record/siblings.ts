@@ -1,0 +1,89 @@
+import { compare } from '../clock/vector-clock.ts'
+import { ByteReader, CodecError } from '../codec/reader.ts'
+import { ByteWriter } from '../codec/writer.ts'
+import { equalBytes } from '../encoding/bytes.ts'
+import { InvalidRecordError } from '../errors.ts'
+import { decodeEnvelope, encodeEnvelope } from './envelope.ts'
+import type { RecordEnvelope } from './envelope.ts'
+
+/**
+ * Version order. What is stored under a key is a set of mutually concurrent
+ * versions ("siblings"); usually one. A newer version replaces every version
+ * it dominates; a dominated or equal one is stale and changes nothing.
+ */
+export const MAX_SIBLINGS = 64
+
+export type MergeOutcome =
+  | 'stored'     // nothing was stored before
+  | 'replaced'   // dominates everything stored
+  | 'sibling'    // concurrent with at least one stored version: kept beside it
+  | 'duplicate'  // this exact version is already stored
+  | 'stale'      // dominated by (or clock-equal to) a stored version
+
+export interface MergeResult {
+  readonly outcome: MergeOutcome
+  /** The sibling set to store: unchanged for 'duplicate' and 'stale'. */
+  readonly siblings: readonly RecordEnvelope[]
+}
+
+export function mergeVersion (stored: readonly RecordEnvelope[], incoming: RecordEnvelope): MergeResult {
+  if (stored.length === 0) return { outcome: 'stored', siblings: [incoming] }
+  const kept: RecordEnvelope[] = []
+  for (const existing of stored) {
+    const order = compare(incoming.clock, existing.clock)
+    if (order === 'equal') {
+      const same = equalBytes(existing.signature, incoming.signature)
+      return { outcome: same ? 'duplicate' : 'stale', siblings: stored }
+    }
+    if (order === 'before') return { outcome: 'stale', siblings: stored }
+    if (order === 'concurrent') kept.push(existing)
+  }
+  // Bounded so a flood of concurrent writers cannot grow one key without limit;
+  // the losers of the deterministic order are the ones let go, on every node alike.
+  const siblings = sortByWinner([...kept, incoming]).slice(0, MAX_SIBLINGS)
+  return { outcome: kept.length === 0 ? 'replaced' : 'sibling', siblings }
+}
+
+/**
+ * The deterministic winner among concurrent versions, the same on every node:
+ * last writer wins on `updated`, ties broken by author key then signature bytes.
+ */
+export function selectWinner (siblings: readonly RecordEnvelope[]): RecordEnvelope | undefined {
+  return sortByWinner(siblings)[0]
+}
+
+/** Winner first. */
+export function sortByWinner (siblings: readonly RecordEnvelope[]): RecordEnvelope[] {
+  return [...siblings].sort((a, b) => b.updated - a.updated || compareBytes(b.author, a.author) || compareBytes(b.signature, a.signature))
+}
+
+/** How a relay stores a sibling set under one key. */
+export function encodeSiblings (siblings: readonly RecordEnvelope[]): Uint8Array {
+  const writer = new ByteWriter().u8(1).varint(siblings.length)
+  for (const sibling of siblings) writer.bytes(encodeEnvelope(sibling))
+  return writer.finish()
+}
+
+export function decodeSiblings (bytes: Uint8Array): RecordEnvelope[] {
+  try {
+    const reader = new ByteReader(bytes)
+    if (reader.u8('sibling set version') !== 1) throw new CodecError('unsupported sibling set version')
+    const count = reader.varint('sibling count', MAX_SIBLINGS)
+    const siblings: RecordEnvelope[] = []
+    for (let i = 0; i < count; i++) siblings.push(decodeEnvelope(reader.bytesField('sibling')))
+    reader.end('sibling set')
+    return siblings
+  } catch (error) {
+    if (error instanceof CodecError) throw new InvalidRecordError(`malformed sibling set: ${error.message}`, { cause: error })
+    throw error
+  }
+}
+
+function compareBytes (a: Uint8Array, b: Uint8Array): number {
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i++) {
+    const diff = (a[i] as number) - (b[i] as number)
+    if (diff !== 0) return diff
+  }
+  return a.length - b.length
+}

@@ -1,0 +1,73 @@
+import { sha256 } from '@noble/hashes/sha2.js'
+import { toBase64url } from '../encoding/base64url.ts'
+import { equalBytes } from '../encoding/bytes.ts'
+import { InvalidRecordError, InvalidSignatureError, RecordTooLargeError, WriteNotAllowedError } from '../errors.ts'
+import { isContentType, mayWrite } from '../roles/authority.ts'
+import { verifyCertificate } from '../trust/certificate.ts'
+import { signedPayload } from '../trust/domain.ts'
+import type { Policy } from '../trust/policy.ts'
+import { SIGNATURE_BYTES, verifySignature } from '../trust/signing-key.ts'
+import { decodeEnvelope } from './envelope.ts'
+import type { RecordEnvelope } from './envelope.ts'
+
+export interface ValidationContext {
+  readonly rootPublicKey: Uint8Array
+  readonly policy: Policy
+  /** Milliseconds since the epoch; injectable for tests. */
+  readonly now?: () => number
+  /** How far in the future `updated` may be, for clocks that run fast. */
+  readonly maxClockSkewMs?: number
+}
+
+const DHT_KEY = /^\/slurp\/ucxl\/[A-Za-z0-9_-]{43}$/
+const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000
+
+/**
+ * What every relay runs on every incoming record, cheapest checks first:
+ * size, shape, key binding, author binding, timestamps, content hash, write
+ * authority, then the signatures (record, then certificate chain to the root).
+ * Returns the decoded envelope or throws a named error; never stores anything.
+ */
+export async function validateRecord (bytes: Uint8Array, context: ValidationContext, expectedKey?: string): Promise<RecordEnvelope> {
+  const limit = context.policy.limits.maxRecordBytes
+  if (bytes.length > limit) throw new RecordTooLargeError(`record is ${bytes.length} bytes; the network allows ${limit}`)
+  const record = decodeEnvelope(bytes)
+
+  if (!DHT_KEY.test(record.key)) throw new InvalidRecordError(`record key "${record.key.slice(0, 80)}" is not a slurp DHT key`)
+  if (expectedKey !== undefined && record.key !== expectedKey) {
+    throw new InvalidRecordError('record key binding failed: it was signed for another key')
+  }
+  if (!equalBytes(record.author, record.certificate.member)) {
+    throw new InvalidRecordError('record author is not the member its certificate names')
+  }
+  const now = context.now?.() ?? Date.now()
+  if (record.created > record.updated) throw new InvalidRecordError('record created after it was updated')
+  if (record.updated > now + (context.maxClockSkewMs ?? DEFAULT_CLOCK_SKEW_MS)) {
+    throw new InvalidRecordError('record updated timestamp is in the future')
+  }
+  if ((record.clock[toBase64url(record.author)] ?? 0) < 1) {
+    throw new InvalidRecordError('record clock has no entry for its author: a write must advance its own counter')
+  }
+  if (!equalBytes(sha256(record.ciphertext), record.ciphertextHash)) {
+    throw new InvalidRecordError('ciphertext hash does not match the ciphertext')
+  }
+
+  if (!record.certificate.roles.includes(record.role)) {
+    throw new WriteNotAllowedError(`author's certificate does not grant role "${record.role}"`)
+  }
+  const role = context.policy.roles[record.role]
+  if (role === undefined || !Object.hasOwn(context.policy.roles, record.role)) {
+    throw new WriteNotAllowedError(`role "${record.role}" is not in policy version ${context.policy.version}`)
+  }
+  if (!isContentType(record.contentType)) throw new InvalidRecordError(`unknown content type "${record.contentType.slice(0, 64)}"`)
+  if (!mayWrite(context.policy.writeRules, role.authority, record.contentType)) {
+    throw new WriteNotAllowedError(`role "${record.role}" (${role.authority}) may not write ${record.contentType} records`)
+  }
+
+  const signed = signedPayload('record', bytes.subarray(0, bytes.length - SIGNATURE_BYTES))
+  if (!await verifySignature(record.author, record.signature, signed)) {
+    throw new InvalidSignatureError('record signature does not verify under its author key')
+  }
+  await verifyCertificate(record.certificate, { rootPublicKey: context.rootPublicKey, policy: context.policy, now })
+  return record
+}
