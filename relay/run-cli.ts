@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util'
+import { SlurpError, UsageError } from '../src/errors.ts'
+import type { Command, CommandIO } from './command.ts'
+import { decrypt } from './commands/decrypt.ts'
+import { encrypt } from './commands/encrypt.ts'
+import { init } from './commands/init.ts'
+import { keygen } from './commands/keygen.ts'
+import { policy } from './commands/policy.ts'
+import { EXIT, exitCodeFor } from './exit-codes.ts'
+
+const commands: readonly Command[] = [init, keygen, encrypt, decrypt, policy]
+
+function mainHelp (): string {
+  const width = Math.max(...commands.map(c => c.name.length))
+  return [
+    'slurp — encrypted, role-scoped context for agents and people',
+    '',
+    'usage: slurp <command> [options]',
+    '',
+    'commands:',
+    ...commands.map(c => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command takes --dir DIR (default .slurp, or $SLURP_DIR) and --help.',
+    'Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 access denied, 5 invalid input, 6 network.'
+  ].join('\n') + '\n'
+}
+
+function commandHelp (command: Command): string {
+  return `usage: ${command.usage}\n\n${command.summary}\n\n${command.details}\n`
+}
+
+export async function runCli (argv: readonly string[], io: CommandIO): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(mainHelp())
+    return name === undefined ? EXIT.usage : EXIT.ok
+  }
+  if (name === '--version') {
+    io.stdout('slurp 0.1.0\n')
+    return EXIT.ok
+  }
+  const command = commands.find(c => c.name === name)
+  try {
+    if (command === undefined) throw new UsageError(`unknown command "${name}"; run "slurp --help" for the list`)
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(commandHelp(command))
+      return EXIT.ok
+    }
+    let parsed
+    try {
+      parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: command.allowPositionals ?? false, strict: true })
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}\nusage: ${command.usage}`)
+    }
+    await command.run(parsed, io)
+    return EXIT.ok
+  } catch (error) {
+    const label = error instanceof SlurpError ? error.name : 'Error'
+    io.stderr(`slurp ${name}: ${label}: ${(error as Error).message}\n`)
+    if (!(error instanceof SlurpError) && io.env.SLURP_DEBUG !== undefined) io.stderr(`${(error as Error).stack ?? ''}\n`)
+    return exitCodeFor(error)
+  }
+}

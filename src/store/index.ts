@@ -1,0 +1,8 @@
+// The LevelDB adapter is left out on purpose: it loads a native module, so only
+// Node code imports it (through `#level` or ./level.node.ts).
+export type { BatchOperation, KVStore, ListOptions, StoreOptions } from './types.ts'
+export { createMemoryStore } from './memory.ts'
+export { createIdbStore } from './idb.ts'
+export type { IdbStoreOptions } from './idb.ts'
+export { createCachedStore } from './cache.ts'
+export type { CachedStore, CacheOptions, CacheStats } from './cache.ts'
