@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync } from 'node:crypto'
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
+import { openFileKey, sealFileKey } from './file-key-wrap.ts'
 import type { AgePrimitives, X25519KeyAgreement } from './primitives.ts'
 
 /**
@@ -8,7 +9,6 @@ import type { AgePrimitives, X25519KeyAgreement } from './primitives.ts'
  */
 const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex')
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
-const ZERO_NONCE = Buffer.alloc(12)
 
 const publicKeys = new Map<string, KeyObject>()
 
@@ -47,18 +47,6 @@ export const agePrimitives: AgePrimitives = {
   hkdfSha256 (ikm, salt, info, length) {
     return new Uint8Array(hkdfSync('sha256', ikm, salt, info, length))
   },
-  seal (key, plaintext) {
-    const cipher = createCipheriv('chacha20-poly1305', key, ZERO_NONCE, { authTagLength: 16 })
-    return new Uint8Array(Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]))
-  },
-  open (key, ciphertext) {
-    if (ciphertext.length < 16) return null
-    const decipher = createDecipheriv('chacha20-poly1305', key, ZERO_NONCE, { authTagLength: 16 })
-    decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16))
-    try {
-      return new Uint8Array(Buffer.concat([decipher.update(ciphertext.subarray(0, ciphertext.length - 16)), decipher.final()]))
-    } catch {
-      return null
-    }
-  }
+  seal: sealFileKey,
+  open: openFileKey
 }

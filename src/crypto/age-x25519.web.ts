@@ -1,7 +1,7 @@
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { x25519 } from '@noble/curves/ed25519.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { openFileKey, sealFileKey } from './file-key-wrap.ts'
 import type { AgePrimitives, X25519KeyAgreement } from './primitives.ts'
 
 /**
@@ -10,7 +10,6 @@ import type { AgePrimitives, X25519KeyAgreement } from './primitives.ts'
  */
 const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20])
 const BASE_POINT = x25519.GuBytes
-const ZERO_NONCE = new Uint8Array(12)
 
 let webCryptoWorks: Promise<boolean> | undefined
 
@@ -62,12 +61,6 @@ export const agePrimitives: AgePrimitives = {
     return { ...agreement, publicKey: await agreement.agree(BASE_POINT) }
   },
   hkdfSha256: (ikm, salt, info, length) => hkdf(sha256, ikm, salt, info, length),
-  seal: (key, plaintext) => chacha20poly1305(key, ZERO_NONCE).encrypt(plaintext),
-  open (key, ciphertext) {
-    try {
-      return chacha20poly1305(key, ZERO_NONCE).decrypt(ciphertext)
-    } catch {
-      return null
-    }
-  }
+  seal: sealFileKey,
+  open: openFileKey
 }

@@ -15,8 +15,12 @@ export interface HeldRole {
   readonly keyPair: X25519KeyAgreement
 }
 
+/**
+ * A role may hold several identities: after a key rotation the newest one
+ * encrypts, and the older ones still open what was written before.
+ */
 export class RoleKeyring {
-  private readonly held = new Map<string, HeldRole>()
+  private readonly held = new Map<string, HeldRole[]>()
 
   static async from (entries: Iterable<readonly [role: string, identity: string]>): Promise<RoleKeyring> {
     const keyring = new RoleKeyring()
@@ -24,12 +28,14 @@ export class RoleKeyring {
     return keyring
   }
 
-  /** Adds (or replaces) the identity held for `role`; returns its recipient. */
+  /** Adds an identity for `role` (a duplicate is ignored); returns its recipient. */
   async add (role: string, identity: string): Promise<string> {
     if (!ROLE_NAME.test(role)) throw new InvalidKeyError(`"${role}" is not a valid role name`)
     const keyPair = await agePrimitives.importScalar(identityToScalar(identity))
     const recipient = publicKeyToRecipient(keyPair.publicKey)
-    this.held.set(role, { role, recipient, keyPair })
+    const list = this.held.get(role) ?? []
+    if (!list.some(entry => entry.recipient === recipient)) list.push({ role, recipient, keyPair })
+    this.held.set(role, list)
     return recipient
   }
 
@@ -41,8 +47,9 @@ export class RoleKeyring {
     return this.held.has(role)
   }
 
-  get (role: string): HeldRole | undefined {
-    return this.held.get(role)
+  /** Every identity held for `role`, in the order added. */
+  get (role: string): readonly HeldRole[] {
+    return this.held.get(role) ?? []
   }
 
   roles (): string[] {
@@ -53,14 +60,14 @@ export class RoleKeyring {
   only (roles: Iterable<string>): RoleKeyring {
     const narrowed = new RoleKeyring()
     for (const role of roles) {
-      const entry = this.held.get(role)
-      if (entry !== undefined) narrowed.held.set(role, entry)
+      const list = this.held.get(role)
+      if (list !== undefined) narrowed.held.set(role, list)
     }
     return narrowed
   }
 
   entries (): HeldRole[] {
-    return [...this.held.values()]
+    return [...this.held.values()].flat()
   }
 
   get size (): number {

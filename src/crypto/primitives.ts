@@ -15,7 +15,7 @@ export interface AgePrimitives {
   generateEphemeral (): Promise<X25519KeyAgreement>
   importScalar (scalar: Uint8Array): Promise<X25519KeyAgreement>
   hkdfSha256 (ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array
-  /** ChaCha20-Poly1305 with an all-zero nonce: every wrapping key is used once. */
+  /** Wraps the file key under a one-time key (see file-key-wrap.ts). */
   seal (key: Uint8Array, plaintext: Uint8Array): Uint8Array
   /** null when the tag does not verify. */
   open (key: Uint8Array, ciphertext: Uint8Array): Uint8Array | null

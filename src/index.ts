@@ -1,0 +1,33 @@
+/**
+ * slurp's public API. Everything not exported here is internal and may change.
+ * This entry uses Web APIs only; runtime entries (index.node.ts,
+ * index.browser.ts) add what their runtime can do.
+ */
+export * from './errors.ts'
+
+export { DHT_KEY_PREFIX, MAX_ADDRESS_LENGTH, dhtKey, formatAddress, isAddress, normaliseAddress, parentAddress, parseAddress } from './address/index.ts'
+export type { AddressFields, UcxlAddress } from './address/index.ts'
+
+export { AUTHORITY_LEVELS, CONTENT_TYPES, DEFAULT_ROLES, DEFAULT_WRITE_RULES, compareAuthority, mayWrite, readableBy, readersOf } from './roles/index.ts'
+export type { AuthorityLevel, ContentType, RoleDefinition, RoleTable, WriteRules } from './roles/index.ts'
+
+export {
+  decodeCertificate, encodeCertificate, generateSigningKey, issueCertificate, parsePolicy, seedFromPem, seedToPem,
+  signPolicy, signingKeyFromSeed, verifyCertificate, verifyPolicy, verifySignature
+} from './trust/index.ts'
+export type { CertificateRequest, MembershipCertificate, Policy, PolicyDraft, PolicyRole, SignedPolicy, SigningKey } from './trust/index.ts'
+
+export { RoleKeyring, decrypt, decryptWithKeyring, encryptForRole, encryptToRecipients, generateRoleKey, keyFingerprint, recipientOf } from './crypto/index.ts'
+export type { Decrypted, EncryptOptions, RoleKeyPair } from './crypto/index.ts'
+
+export { compare as compareClocks, dominates, increment as incrementClock, merge as mergeClocks } from './clock/index.ts'
+export type { ClockOrder, VectorClock } from './clock/index.ts'
+
+export {
+  createContextRecord, decodeEnvelope, decodeSiblings, encodeEnvelope, encodeSiblings, mergeVersion, openContextRecord,
+  parseContextItem, selectWinner, validateRecord
+} from './record/index.ts'
+export type { Author, ContextDraft, ContextItem, MergeOutcome, MergeResult, RecordEnvelope, ValidationContext } from './record/index.ts'
+
+export { createCachedStore, createIdbStore, createMemoryStore } from './store/index.ts'
+export type { BatchOperation, CacheStats, CachedStore, KVStore, ListOptions, StoreOptions } from './store/index.ts'
