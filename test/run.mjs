@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// `npm test`: installs what the tests need from Debian when it can, type-checks,
+// builds, then runs every vitest project on this Node and the Node project again
+// on Node 22 (the npm `node@22` dev dependency). Ends with one summary line.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const node = process.execPath
+const chromium = process.env.SLURP_CHROMIUM ?? '/usr/bin/chromium'
+const node22 = join(root, 'node_modules/node/bin/node')
+
+function run (label, command, args, options = {}) {
+  console.log(`\n▶ ${label}`)
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options })
+  if (result.error !== undefined) throw result.error
+  return result.status ?? 1
+}
+
+function onPath (binary) {
+  return spawnSync('sh', ['-c', `command -v ${binary}`], { stdio: 'ignore' }).status === 0
+}
+
+function ensureSystemPackages () {
+  const missing = []
+  if (!existsSync(chromium)) missing.push('chromium')
+  if (!onPath('age')) missing.push('age')
+  if (missing.length === 0) return
+  if (process.getuid?.() !== 0) {
+    console.error(`npm test needs Debian's ${missing.join(' and ')} (browser tests use ${chromium}; interop tests use the age CLI).`)
+    console.error(`Install them as root:  sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`)
+    console.error('or point SLURP_CHROMIUM at another Chromium binary.')
+    process.exit(1)
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  if (run('apt-get update', 'apt-get', ['update', '-qq'], { env }) !== 0 ||
+    run(`apt-get install ${missing.join(' ')}`, 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env }) !== 0) {
+    console.error(`could not install ${missing.join(' ')} with apt-get`)
+    process.exit(1)
+  }
+}
+
+function vitest (label, runtime, extraArgs) {
+  const dir = mkdtempSync(join(tmpdir(), 'slurp-report-'))
+  const report = join(dir, 'report.json')
+  const status = run(label, runtime, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs])
+  let counts = { passed: 0, failed: 0, skipped: 0 }
+  if (existsSync(report)) {
+    const json = JSON.parse(readFileSync(report, 'utf8'))
+    counts = { passed: json.numPassedTests, failed: json.numFailedTests, skipped: json.numPendingTests + json.numTodoTests }
+  }
+  rmSync(dir, { recursive: true, force: true })
+  // A crashed run may report no failures; its exit status still counts as one.
+  if (status !== 0 && counts.failed === 0) counts.failed = 1
+  return counts
+}
+
+ensureSystemPackages()
+const tsc = join(root, 'node_modules/typescript/bin/tsc')
+if (run('type-check (src, relay, web, test, bench)', node, [tsc, '-p', 'tsconfig.json']) !== 0) process.exit(1)
+if (run('build dist/', node, [tsc, '-p', 'tsconfig.build.json']) !== 0) process.exit(1)
+
+const totals = { passed: 0, failed: 0, skipped: 0 }
+const add = counts => { for (const key of Object.keys(totals)) totals[key] += counts[key] }
+add(vitest(`vitest: node + browser projects on Node ${process.version}`, node, []))
+if (existsSync(node22)) {
+  add(vitest('vitest: node project on Node 22', node22, ['--project', 'node']))
+} else {
+  console.error('node_modules/node (Node 22) is missing: run npm install')
+  totals.failed++
+}
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
+process.exit(totals.failed === 0 ? 0 : 1)
