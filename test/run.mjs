@@ -60,6 +60,7 @@ function vitest (label, runtime, extraArgs) {
 ensureSystemPackages()
 const tsc = join(root, 'node_modules/typescript/bin/tsc')
 if (run('type-check (src, relay, web, test, bench)', node, [tsc, '-p', 'tsconfig.json']) !== 0) process.exit(1)
+if (run('lint (neostandard)', node, [join(root, 'node_modules/eslint/bin/eslint.js'), '.']) !== 0) process.exit(1)
 if (run('build dist/', node, [tsc, '-p', 'tsconfig.build.json']) !== 0) process.exit(1)
 
 const totals = { passed: 0, failed: 0, skipped: 0 }

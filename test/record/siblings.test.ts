@@ -16,8 +16,15 @@ const key = await dhtKey('ucxl://project/readme')
 
 async function version (member: TestMember, clock: VectorClock, updated: number): Promise<RecordEnvelope> {
   const sealed = await sealRecord({
-    key, clock, signer: member.signer, certificate: member.certificate, role: 'backend_developer',
-    contentType: 'context', created: 1, updated, ciphertext: crypto.getRandomValues(new Uint8Array(32))
+    key,
+    clock,
+    signer: member.signer,
+    certificate: member.certificate,
+    role: 'backend_developer',
+    contentType: 'context',
+    created: 1,
+    updated,
+    ciphertext: crypto.getRandomValues(new Uint8Array(32))
   })
   return sealed.envelope
 }
