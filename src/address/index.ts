@@ -1,0 +1,6 @@
+export { MAX_ADDRESS_LENGTH, MAX_IDENTIFIER_LENGTH } from './types.ts'
+export type { AddressFields, UcxlAddress } from './types.ts'
+export { parseAddress, normaliseAddress, isAddress } from './parse.ts'
+export { formatAddress } from './format.ts'
+export { parentAddress } from './parent.ts'
+export { dhtKey, DHT_KEY_PREFIX } from './dht-key.ts'
