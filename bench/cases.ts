@@ -1,0 +1,18 @@
+import { KiB, MiB, sizeLabel } from './payload.ts'
+
+/** The case grid, shared by the suites and the goals that look results up by label. */
+export const CRYPTO_SIZES = [KiB, 64 * KiB, MiB] as const
+export const RECIPIENT_COUNTS = [1, 3, 5] as const
+export const ENVELOPE_SIZES = [KiB, 64 * KiB] as const
+
+export function encryptGroup (bytes: number, recipients: number): string {
+  return `encrypt ${sizeLabel(bytes)} → ${recipients}`
+}
+
+export function decryptGroup (bytes: number, recipients: number): string {
+  return `decrypt ${sizeLabel(bytes)} of ${recipients}`
+}
+
+export const SIGN_GROUP = 'sign record'
+export const VALIDATE_GROUP = 'validate record'
+export const VERIFY_GROUP = 'verify signature'

@@ -1,0 +1,37 @@
+import type { MeasureOptions } from './measure.ts'
+
+export interface BenchOptions {
+  readonly quick: boolean
+  /** Also write the results here as JSON. */
+  readonly jsonPath?: string
+  readonly measure: MeasureOptions
+  /** Spawning `age` costs milliseconds per run: a fixed, small count. */
+  readonly cliSamples: number
+}
+
+export class UsageError extends Error {}
+
+const FULL: MeasureOptions = { warmupMs: 150, budgetMs: 1000, minSamples: 10, maxSamples: 1000, minSampleMs: 0.2 }
+const QUICK: MeasureOptions = { warmupMs: 30, budgetMs: 150, minSamples: 5, maxSamples: 150, minSampleMs: 0.2 }
+
+export const USAGE = 'usage: npm run bench -- [--quick] [--json FILE]   (BENCH_QUICK=1 is --quick)'
+
+export function parseOptions (argv: readonly string[], env: Readonly<Record<string, string | undefined>>): BenchOptions {
+  let quick = env.BENCH_QUICK !== undefined && env.BENCH_QUICK !== '' && env.BENCH_QUICK !== '0'
+  let jsonPath: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    if (arg === '--quick') quick = true
+    else if (arg === '--json') {
+      jsonPath = argv[++i]
+      if (jsonPath === undefined || jsonPath.startsWith('--')) throw new UsageError('--json needs a file name')
+    } else if (arg.startsWith('--json=')) jsonPath = arg.slice('--json='.length)
+    else throw new UsageError(`unknown argument "${arg}"`)
+  }
+  return {
+    quick,
+    ...(jsonPath === undefined ? {} : { jsonPath }),
+    measure: quick ? QUICK : FULL,
+    cliSamples: quick ? 5 : 20
+  }
+}

@@ -1,0 +1,30 @@
+import { writeFile } from 'node:fs/promises'
+import type { GoalStatus } from './goals.ts'
+import type { MachineInfo } from './machine.ts'
+import { ratio } from './section.ts'
+import type { Section } from './section.ts'
+
+/** Machine-readable results, for comparing runs over time. Times in milliseconds. */
+export async function writeJsonResults (path: string, machine: MachineInfo, quick: boolean, sections: readonly Section[], goals: readonly GoalStatus[]): Promise<void> {
+  const document = {
+    date: new Date().toISOString(),
+    quick,
+    machine,
+    sections: sections.map(section => ({
+      title: section.title,
+      notes: section.notes,
+      groups: section.groups.map(group => ({
+        label: group.label,
+        rows: group.rows.map(row => ({
+          id: row.id,
+          name: row.name,
+          ...row.result,
+          opsPerSecond: 1000 / row.result.median,
+          ratios: Object.fromEntries(section.baselines.map(baseline => [baseline.id, ratio(group, row, baseline) ?? null]))
+        }))
+      }))
+    })),
+    goals: goals.map(({ goal, medianMs, pass }) => ({ ...goal, medianMs: medianMs ?? null, pass }))
+  }
+  await writeFile(path, `${JSON.stringify(document, null, 2)}\n`)
+}
