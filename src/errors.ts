@@ -107,3 +107,17 @@ export function throwIfAborted (signal?: AbortSignal): void {
     throw new AbortError('operation aborted', { cause: signal.reason })
   }
 }
+
+/** Fewer replicas acknowledged a write than the caller required. */
+export class ReplicationError extends SlurpError {
+  override readonly code = 'ERR_REPLICATION'
+
+  constructor (message: string, readonly acknowledged: number, readonly required: number, options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** No relay could be reached, or a remote answered with something unusable. */
+export class NetworkError extends SlurpError {
+  override readonly code = 'ERR_NETWORK'
+}

@@ -1,6 +1,9 @@
+import { WebSocket as NodeWebSocket } from 'ws'
+
 /**
  * Loaded first by Node entry points only. libp2p 3 uses Promise.withResolvers,
- * which Node gained in 22; everything else slurp needs, Node 20.19 has.
+ * which Node gained in 22, and dials WebSockets through the global WebSocket,
+ * which Node has only from 22 on; `ws` implements the same API.
  */
 if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
   Object.defineProperty(Promise, 'withResolvers', {
@@ -13,6 +16,10 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
       return { promise, resolve, reject }
     }
   })
+}
+
+if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'undefined') {
+  Object.defineProperty(globalThis, 'WebSocket', { configurable: true, writable: true, value: NodeWebSocket })
 }
 
 export {}

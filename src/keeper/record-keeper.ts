@@ -1,0 +1,114 @@
+import { SlurpError, StaleRecordError, throwIfAborted } from '../errors.ts'
+import { decodeSiblings, encodeSiblings, mergeVersion } from '../record/siblings.ts'
+import type { MergeOutcome } from '../record/siblings.ts'
+import { encodeEnvelope } from '../record/envelope.ts'
+import { validateRecord } from '../record/validator.ts'
+import type { ValidationContext } from '../record/validator.ts'
+import type { KVStore, StoreOptions } from '../store/types.ts'
+
+/**
+ * What a relay does with records, whichever way they arrive (DHT protocol or
+ * HTTP gateway): validate, merge by version order, store the sibling set.
+ * A dominated (older) version never replaces a newer one.
+ */
+export interface KeeperStats {
+  puts: number
+  gets: number
+  stored: number
+  /** Rejections by error code (ERR_STALE_RECORD, ERR_INVALID_SIGNATURE, …). */
+  rejected: Record<string, number>
+  bytesIn: number
+}
+
+export interface PutResult {
+  readonly outcome: Exclude<MergeOutcome, 'stale'>
+  readonly siblings: number
+}
+
+export interface RecordKeeperInit {
+  store: KVStore
+  /** Read on every put, so a newer verified policy takes effect at once. */
+  validation: () => ValidationContext
+}
+
+const PREFIX = 'records'
+
+export class RecordKeeper {
+  readonly stats: KeeperStats = { puts: 0, gets: 0, stored: 0, rejected: {}, bytesIn: 0 }
+  private readonly store: KVStore
+  private readonly validation: () => ValidationContext
+  // Merges for one key run one after another, or two concurrent puts could
+  // each read the old set and the second write would drop the first.
+  private readonly locks = new Map<string, Promise<unknown>>()
+
+  constructor (init: RecordKeeperInit) {
+    this.store = init.store
+    this.validation = init.validation
+  }
+
+  async put (key: string, bytes: Uint8Array, options: StoreOptions = {}): Promise<PutResult> {
+    throwIfAborted(options.signal)
+    this.stats.puts++
+    this.stats.bytesIn += bytes.length
+    try {
+      const incoming = await validateRecord(bytes, this.validation(), key)
+      return await this.withLock(key, async () => {
+        const stored = await this.readSiblings(key, options)
+        const merged = mergeVersion(stored, incoming)
+        if (merged.outcome === 'stale') {
+          throw new StaleRecordError('a newer (or equal) version of this record is already stored')
+        }
+        if (merged.outcome !== 'duplicate') {
+          await this.store.put(storeKey(key), encodeSiblings(merged.siblings), options)
+          if (merged.outcome === 'stored') this.stats.stored++
+        }
+        return { outcome: merged.outcome, siblings: merged.siblings.length }
+      })
+    } catch (error) {
+      const code = error instanceof SlurpError ? error.code : 'ERR_INTERNAL'
+      this.stats.rejected[code] = (this.stats.rejected[code] ?? 0) + 1
+      throw error
+    }
+  }
+
+  /** The stored sibling set as encoded envelopes; empty when nothing is held. */
+  async get (key: string, options: StoreOptions = {}): Promise<Uint8Array[]> {
+    this.stats.gets++
+    return (await this.readSiblings(key, options)).map(encodeEnvelope)
+  }
+
+  async has (key: string, options: StoreOptions = {}): Promise<boolean> {
+    return await this.store.has(storeKey(key), options)
+  }
+
+  /** Every DHT key held, in key order. */
+  async * keys (options: StoreOptions = {}): AsyncIterable<string> {
+    for await (const [key] of this.store.list(`${PREFIX}/`, options)) yield key.slice(PREFIX.length + 1)
+  }
+
+  async count (options: StoreOptions = {}): Promise<number> {
+    let n = 0
+    for await (const entry of this.store.list(`${PREFIX}/`, options)) n += entry.length > 0 ? 1 : 0
+    return n
+  }
+
+  private async readSiblings (key: string, options: StoreOptions) {
+    const bytes = await this.store.get(storeKey(key), options)
+    return bytes === undefined ? [] : decodeSiblings(bytes)
+  }
+
+  private async withLock<T> (key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve()
+    const next = previous.catch(() => {}).then(work)
+    this.locks.set(key, next)
+    try {
+      return await next
+    } finally {
+      if (this.locks.get(key) === next) this.locks.delete(key)
+    }
+  }
+}
+
+function storeKey (key: string): string {
+  return `${PREFIX}/${key}`
+}

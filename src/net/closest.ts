@@ -1,0 +1,55 @@
+import { sha256 } from '@noble/hashes/sha2.js'
+import type { KadDHT } from '@libp2p/kad-dht'
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import { RECORD_PROTOCOL } from './record-messages.ts'
+
+/**
+ * The relays responsible for a key: the `count` closest to it by XOR distance
+ * between sha256(key) and sha256(peer id), as Kademlia measures it. Candidates
+ * come from a DHT lookup (bounded in time) plus every relay already known.
+ */
+export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key: string, count: number, options: { signal?: AbortSignal, lookupMs?: number } = {}): Promise<PeerId[]> {
+  const keyBytes = new TextEncoder().encode(key)
+  const candidates = new Map<string, PeerId>()
+  for (const peer of await knownRelays(node)) candidates.set(peer.toString(), peer)
+
+  if (dht !== undefined) {
+    const signal = AbortSignal.any([AbortSignal.timeout(options.lookupMs ?? 3000), ...(options.signal === undefined ? [] : [options.signal])])
+    try {
+      for await (const event of dht.getClosestPeers(keyBytes, { signal })) {
+        if (event.name === 'FINAL_PEER') candidates.set(event.peer.id.toString(), event.peer.id)
+      }
+    } catch {
+      // A lookup that times out or finds nobody still leaves the known relays.
+    }
+  }
+  candidates.delete(node.peerId.toString())
+  return sortByDistance(keyBytes, [...candidates.values()]).slice(0, count)
+}
+
+/** Peers that said (through identify) they serve the record protocol. */
+export async function knownRelays (node: Libp2p): Promise<PeerId[]> {
+  const peers = await node.peerStore.all({ filters: [peer => peer.protocols.includes(RECORD_PROTOCOL)] })
+  return peers.map(peer => peer.id)
+}
+
+export function sortByDistance (key: Uint8Array, peers: PeerId[]): PeerId[] {
+  const target = sha256(key)
+  const withDistance = peers.map(peer => ({ peer, distance: xor(target, sha256(peer.toMultihash().bytes)) }))
+  withDistance.sort((a, b) => compareBytes(a.distance, b.distance))
+  return withDistance.map(entry => entry.peer)
+}
+
+function xor (a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length)
+  for (let i = 0; i < a.length; i++) out[i] = (a[i] as number) ^ (b[i] as number)
+  return out
+}
+
+function compareBytes (a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i++) {
+    const diff = (a[i] as number) - (b[i] as number)
+    if (diff !== 0) return diff
+  }
+  return 0
+}

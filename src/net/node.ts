@@ -1,0 +1,82 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { identify } from '@libp2p/identify'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
+import type { KadDHT } from '@libp2p/kad-dht'
+import { ping } from '@libp2p/ping'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import { createLibp2p } from 'libp2p'
+import { DEFAULT_PEER_LISTEN, DEFAULT_RELAY_LISTEN, defaultTransports } from '#transports'
+import type { TransportFactory } from '#transports'
+
+export const DHT_PROTOCOL = '/slurp/kad/1.0.0'
+
+export type NodeKind = 'relay' | 'peer'
+
+export interface SlurpNodeInit {
+  kind: NodeKind
+  /** Keeps the peer id across restarts; a new one is made when absent. */
+  privateKey?: PrivateKey
+  listen?: string[]
+  /** Multiaddrs announced instead of the listening ones (public addresses behind NAT). */
+  announce?: string[]
+  /** Keep loopback and private addresses in the DHT (tests, one-machine setups). Default true. */
+  allowPrivateAddresses?: boolean
+  transports?: TransportFactory[]
+  /** Relays: how many circuit-relay reservations to hold at once. */
+  maxReservations?: number
+  /** Milliseconds before the first DHT self-query (kad-dht waits 1 s by default). */
+  initialQuerySelfInterval?: number
+  connectionGater?: Record<string, unknown>
+}
+
+// A type alias, not an interface: libp2p's ServiceMap needs an index signature.
+export type SlurpServices = {
+  dht: KadDHT
+  identify: unknown
+  ping: unknown
+  relay?: unknown
+}
+
+export type SlurpLibp2p = Libp2p<SlurpServices>
+
+/**
+ * A libp2p node for either role: relays run kad-dht in server mode and the
+ * circuit-relay server; peers run kad-dht as clients. Not started.
+ */
+export async function createSlurpNode (init: SlurpNodeInit): Promise<SlurpLibp2p> {
+  const relay = init.kind === 'relay'
+  const services: Record<string, any> = {
+    identify: identify(),
+    ping: ping(),
+    dht: kadDHT({
+      protocol: DHT_PROTOCOL,
+      // Relays must say so: on 127.0.0.1 kad-dht would otherwise stay a client.
+      clientMode: !relay,
+      peerInfoMapper: init.allowPrivateAddresses === false ? removePrivateAddressesMapper : passthroughMapper,
+      initialQuerySelfInterval: init.initialQuerySelfInterval ?? 100,
+      allowQueryWithZeroPeers: false
+    })
+  }
+  if (relay) {
+    services.relay = circuitRelayServer({
+      // libp2p's default of 15 reservations for 2 h suits a home node, not a relay.
+      reservations: { maxReservations: init.maxReservations ?? 1024, reservationTtl: 2 * 3_600_000 }
+    })
+  }
+  const node = await createLibp2p({
+    start: false,
+    ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
+    addresses: {
+      listen: init.listen ?? (relay ? DEFAULT_RELAY_LISTEN : DEFAULT_PEER_LISTEN),
+      ...(init.announce === undefined ? {} : { announce: init.announce })
+    },
+    transports: init.transports ?? defaultTransports(),
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    ...(init.connectionGater === undefined ? {} : { connectionGater: init.connectionGater }),
+    services
+  })
+  return node as unknown as SlurpLibp2p
+}

@@ -1,0 +1,86 @@
+import { UsageError } from './errors.ts'
+import { RecordKeeper } from './keeper/record-keeper.ts'
+import { KeepConnected } from './net/keep-connected.ts'
+import { createSlurpNode } from './net/node.ts'
+import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
+import { serveRecords } from './net/record-protocol.ts'
+import type { KVStore } from './store/types.ts'
+import type { Policy } from './trust/policy.ts'
+
+export interface RelayInit {
+  readonly network: { readonly rootPublicKey: Uint8Array, readonly policy: Policy }
+  /** Where records live: LevelDB on servers, memory in tests. Opened by start(). */
+  readonly store: KVStore
+  readonly bootstrap?: readonly string[]
+  readonly node?: Partial<Omit<SlurpNodeInit, 'kind'>>
+}
+
+/**
+ * A relay's mesh side: kad-dht in server mode, the circuit-relay server, and
+ * the record protocol backed by a RecordKeeper. It stores what it cannot read.
+ */
+export class RelayNode {
+  readonly keeper: RecordKeeper
+  readonly startedAt = Date.now()
+  private node: SlurpLibp2p | undefined
+  private keepConnected: KeepConnected | undefined
+  private starting: Promise<void> | undefined
+  private policy: Policy
+
+  constructor (private readonly init: RelayInit) {
+    this.policy = init.network.policy
+    this.keeper = new RecordKeeper({
+      store: init.store,
+      validation: () => ({ rootPublicKey: init.network.rootPublicKey, policy: this.policy })
+    })
+  }
+
+  get libp2p (): SlurpLibp2p {
+    if (this.node === undefined) throw new UsageError('the relay is not started')
+    return this.node
+  }
+
+  get running (): boolean {
+    return this.node !== undefined
+  }
+
+  get currentPolicy (): Policy {
+    return this.policy
+  }
+
+  /** Takes a newer verified policy (the caller verifies it against the root). */
+  updatePolicy (policy: Policy): void {
+    if (policy.version > this.policy.version) this.policy = policy
+  }
+
+  multiaddrs (): string[] {
+    return this.libp2p.getMultiaddrs().map(ma => ma.toString())
+  }
+
+  /** Idempotent. */
+  async start (options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.starting ??= (async () => {
+      await this.init.store.open(options)
+      const node = await createSlurpNode({ ...this.init.node, kind: 'relay' })
+      await serveRecords(node, this.keeper)
+      await node.start()
+      this.node = node
+      this.keepConnected = new KeepConnected(node, this.init.bootstrap ?? [])
+      await this.keepConnected.tick(options.signal)
+      this.keepConnected.start()
+    })()
+    await this.starting
+  }
+
+  /** Idempotent; closes the store last, after the node stopped taking writes. */
+  async stop (): Promise<void> {
+    const starting = this.starting
+    if (starting === undefined) return
+    this.starting = undefined
+    await starting.catch(() => {})
+    this.keepConnected?.stop()
+    await this.node?.stop()
+    this.node = undefined
+    await this.init.store.close()
+  }
+}

@@ -1,0 +1,50 @@
+import { RelayNode } from '../../src/relay.ts'
+import { SlurpPeer } from '../../src/peer.ts'
+import type { PeerInit } from '../../src/peer.ts'
+import { createMemoryStore } from '../../src/store/memory.ts'
+import type { KVStore } from '../../src/store/types.ts'
+import type { TestNetwork } from './network.ts'
+import { createTestMember } from './network.ts'
+
+/** Real relays on loopback TCP, each bootstrapped from the ones before it. */
+export async function startRelays (network: TestNetwork, count: number, store: (i: number) => KVStore = () => createMemoryStore()): Promise<RelayNode[]> {
+  const relays: RelayNode[] = []
+  for (let i = 0; i < count; i++) {
+    const relay = new RelayNode({
+      network: { rootPublicKey: network.root.publicKey, policy: network.policy },
+      store: store(i),
+      bootstrap: relays.flatMap(r => r.multiaddrs().filter(a => !a.includes('/ws')).slice(0, 1)),
+      node: { listen: ['/ip4/127.0.0.1/tcp/0'] }
+    })
+    await relay.start()
+    relays.push(relay)
+  }
+  return relays
+}
+
+export async function startPeer (network: TestNetwork, relays: RelayNode[], roles: string[], options: Partial<PeerInit> = {}): Promise<SlurpPeer> {
+  const member = await createTestMember(network, roles)
+  const peer = new SlurpPeer({
+    network: { rootPublicKey: network.root.publicKey, policy: network.policy },
+    member: { signer: member.signer, certificate: member.certificate },
+    keyring: await network.keyring(...roles),
+    bootstrap: relays.map(r => r.multiaddrs()[0] as string),
+    ...options
+  })
+  await peer.start()
+  return peer
+}
+
+/** Waits until `check` passes or the time is up (then throws its last error). */
+export async function eventually (check: () => Promise<void> | void, timeoutMs = 10_000, intervalMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      await check()
+      return
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+      await new Promise(resolve => setTimeout(resolve, intervalMs))
+    }
+  }
+}
