@@ -7,7 +7,8 @@ import type { AgePrimitives, X25519KeyAgreement } from './primitives.ts'
  * age primitives on node:crypto (OpenSSL), also used by Bun. X25519 dominates
  * small records, and Node 20's WebCrypto X25519 costs several times more per op.
  */
-const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex')
+// Keys move in and out as JWK: on Node 20 a DER import costs ~115 µs and a
+// DER export ~90 µs, against ~10 µs and ~2 µs as JWK (measured in bench/).
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
 
 const publicKeys = new Map<string, KeyObject>()
@@ -16,7 +17,7 @@ function publicKeyObject (raw: Uint8Array): KeyObject {
   const id = Buffer.from(raw).toString('hex')
   let key = publicKeys.get(id)
   if (key === undefined) {
-    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' })
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' })
     if (publicKeys.size > 1024) publicKeys.clear()
     publicKeys.set(id, key)
   }
@@ -24,7 +25,7 @@ function publicKeyObject (raw: Uint8Array): KeyObject {
 }
 
 function rawPublicKey (key: KeyObject): Uint8Array {
-  return new Uint8Array(key.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.length))
+  return new Uint8Array(Buffer.from(key.export({ format: 'jwk' }).x as string, 'base64url'))
 }
 
 function keyAgreement (privateKey: KeyObject, publicKey: Uint8Array): X25519KeyAgreement {

@@ -89,7 +89,7 @@ export async function verifyCertificate (cert: MembershipCertificate, check: Cer
   if (!equalBytes(cert.network, check.rootPublicKey)) {
     throw new InvalidCertificateError('certificate was issued for another network')
   }
-  const ok = await verifySignature(check.rootPublicKey, cert.signature, signedPayload('certificate', encodeBody(cert)))
+  const ok = verifiedBefore(cert) || await verifySignature(check.rootPublicKey, cert.signature, signedPayload('certificate', encodeBody(cert)))
   if (!ok) throw new InvalidSignatureError('certificate signature does not verify under the network root key')
   const now = check.now ?? Date.now()
   if (now < cert.notBefore) throw new ExpiredCertificateError(`certificate is not valid until ${new Date(cert.notBefore).toISOString()}`)
@@ -99,6 +99,25 @@ export async function verifyCertificate (cert: MembershipCertificate, check: Cer
       throw new UnknownRoleError(`certificate grants role "${role}", which policy version ${check.policy.version} does not define`)
     }
   }
+  rememberVerified(cert)
+}
+
+/**
+ * Every record a member writes carries the same certificate, and checking its
+ * root signature is half the cost of validating a record. A certificate whose
+ * exact bytes (root key included) verified once verifies again; its time window
+ * and roles are still checked every time.
+ */
+const verified = new Set<string>()
+const MAX_REMEMBERED = 4096
+
+function verifiedBefore (cert: MembershipCertificate): boolean {
+  return verified.has(toBase64url(encodeCertificate(cert)))
+}
+
+function rememberVerified (cert: MembershipCertificate): void {
+  if (verified.size >= MAX_REMEMBERED) verified.clear()
+  verified.add(toBase64url(encodeCertificate(cert)))
 }
 
 export function certificateMemberId (cert: MembershipCertificate): string {
