@@ -254,6 +254,24 @@ export class SlurpPeer {
     return { siblings: [...siblings], holders, answered, asked: relays.length }
   }
 
+  /**
+   * Where an address is stored: its key, the relays responsible for it and how
+   * many versions each holds (0 = missing there). Nothing is decrypted.
+   */
+  async locate (address: string, options: { signal?: AbortSignal } = {}): Promise<{ address: string, key: string, target: number, replicas: number, relays: Array<{ peerId: string, versions: number | null }> }> {
+    const canonical = normaliseAddress(address)
+    const key = await dhtKey(canonical)
+    const relays = await closestRelays(this.libp2p, this.libp2p.services.dht, key, this.replicationFactor, options)
+    const answers = await Promise.allSettled(relays.map(async relay =>
+      await requestRecord(this.libp2p, relay, { op: 'get', key }, options)))
+    const report = relays.map((relay, i) => {
+      const answer = answers[i]
+      const versions = answer?.status === 'fulfilled' && answer.value.status === 'ok' ? answer.value.records.length : null
+      return { peerId: relay.toString(), versions }
+    })
+    return { address: canonical, key, target: this.replicationFactor, replicas: report.filter(r => (r.versions ?? 0) > 0).length, relays: report }
+  }
+
   /** Tells the DHT this peer acts in `role` (seed 003's AnnounceRole). */
   async announceRole (role: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     await announceRole(this.libp2p.services.dht, this.init.network.policy.network, role, options)
