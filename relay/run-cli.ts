@@ -2,13 +2,17 @@ import { parseArgs } from 'node:util'
 import { SlurpError, UsageError } from '../src/errors.ts'
 import type { Command, CommandIO } from './command.ts'
 import { decrypt } from './commands/decrypt.ts'
+import { get } from './commands/get.ts'
 import { encrypt } from './commands/encrypt.ts'
 import { init } from './commands/init.ts'
 import { keygen } from './commands/keygen.ts'
 import { policy } from './commands/policy.ts'
+import { put } from './commands/put.ts'
+import { relay } from './commands/relay.ts'
+import { status } from './commands/status.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 
-const commands: readonly Command[] = [init, keygen, encrypt, decrypt, policy]
+const commands: readonly Command[] = [init, keygen, policy, encrypt, decrypt, relay, put, get, status]
 
 function mainHelp (): string {
   const width = Math.max(...commands.map(c => c.name.length))

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the product on its embedded defaults. Creates a network in
-// ./.slurp on first run (or $SLURP_DIR), then shows it and how to use it.
-// Relays and the web peer join this script as they land.
-import { spawnSync } from 'node:child_process'
+// ./.slurp on first run (or $SLURP_DIR), shows it, and runs a local mesh of
+// three relays (data in .slurp/relay-N) until Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -38,10 +38,58 @@ for (const role of policy.roles) {
   console.log(`  ${role.name.padEnd(width)}  ${role.authority.padEnd(12)}  writes: ${role.writes.join(', ') || '—'}`)
   console.log(`  ${''.padEnd(width)}  ${''.padEnd(12)}  read by: ${role.readers.join(', ')}`)
 }
+// Three relays: the replication factor is 3, so puts get all their replicas.
+const relays = [
+  ['--listen', '/ip4/127.0.0.1/tcp/4001', '--listen', '/ip4/127.0.0.1/tcp/4002/ws', '--http', '127.0.0.1:4080'],
+  ['--listen', '/ip4/127.0.0.1/tcp/4011', '--http', 'off'],
+  ['--listen', '/ip4/127.0.0.1/tcp/4021', '--http', 'off']
+]
+const children = []
+let firstAddress
+
+function startRelay (index) {
+  return new Promise((resolve, reject) => {
+    const args = [cli, 'relay', '--dir', dir, '--data', join(dir, `relay-${index + 1}`), ...relays[index]]
+    if (firstAddress !== undefined) args.push('--bootstrap', firstAddress)
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    children.push(child)
+    let buffered = ''
+    child.stdout.on('data', chunk => {
+      buffered += chunk
+      const line = buffered.split('\n').find(l => l.includes('"event":"ready"'))
+      if (line !== undefined && buffered !== null) {
+        buffered = null
+        resolve(JSON.parse(line))
+      }
+    })
+    child.on('exit', code => { if (buffered !== null) reject(new Error(`relay ${index + 1} exited with code ${code}`)) })
+  })
+}
+
+function stopAll () {
+  for (const child of children) child.kill('SIGTERM')
+}
+process.on('SIGINT', stopAll)
+process.on('SIGTERM', stopAll)
+
+try {
+  for (let i = 0; i < relays.length; i++) {
+    const ready = await startRelay(i)
+    firstAddress ??= ready.multiaddrs[0]
+    console.log(`relay ${i + 1}: ${ready.peerId}  ${ready.multiaddrs.join(' ')}${ready.http === null ? '' : `  ${ready.http}`}`)
+  }
+} catch (error) {
+  console.error(`could not start the relays: ${error.message} (are ports 4001, 4002, 4011, 4021 and 4080 free?)`)
+  stopAll()
+  process.exit(1)
+}
+
 console.log(`
-Try it:
-  echo "why we chose LevelDB" | npx slurp encrypt --dir ${dir} --as backend_developer --armor > note.age
-  npx slurp decrypt --dir ${dir} --role senior_architect < note.age
-  age -d -i ${dir}/keys/devops_engineer.age note.age     # the age CLI reads slurp's files
-  npx slurp --help
+The mesh is up: three relays, HTTP API on http://127.0.0.1:4080 (/health, /status, /metrics).
+Try it in another terminal (alias slurp="node ${cli}"):
+  echo '{"summary":"Entry point of the API server"}' | slurp put ucxl://project123/src/main.go --dir ${dir} --as backend_developer
+  slurp get ucxl://project123/src/main.go --dir ${dir} --role senior_architect
+  echo "why we chose LevelDB" | slurp encrypt --dir ${dir} --as backend_developer --armor | age -d -i ${dir}/keys/devops_engineer.age
+Ctrl-C stops the relays; their records stay in ${dir}/relay-N.
 `)
+await Promise.all(children.map(child => new Promise(resolve => child.on('exit', resolve))))

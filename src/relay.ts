@@ -3,6 +3,7 @@ import { RecordKeeper } from './keeper/record-keeper.ts'
 import { KeepConnected } from './net/keep-connected.ts'
 import { createSlurpNode } from './net/node.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
+import { RECORD_PROTOCOL } from './net/record-messages.ts'
 import { serveRecords } from './net/record-protocol.ts'
 import type { KVStore } from './store/types.ts'
 import type { Policy } from './trust/policy.ts'
@@ -13,6 +14,8 @@ export interface RelayInit {
   readonly store: KVStore
   readonly bootstrap?: readonly string[]
   readonly node?: Partial<Omit<SlurpNodeInit, 'kind'>>
+  /** How long stop() waits for libp2p to close its listeners. Default 5 s. */
+  readonly stopTimeoutMs?: number
 }
 
 /**
@@ -72,15 +75,30 @@ export class RelayNode {
     await this.starting
   }
 
-  /** Idempotent; closes the store last, after the node stopped taking writes. */
+  /** True when the last stop() gave up waiting for libp2p (see stop). */
+  stopTimedOut = false
+
+  /**
+   * Idempotent. Stops taking records first, then stops libp2p, then closes the
+   * store, so every acknowledged write is on disk. libp2p's stop is bounded:
+   * under Bun a WebSockets listener never finishes closing (Bun's http.Server
+   * emits no 'close'), and a relay must still shut down and close its store.
+   */
   async stop (): Promise<void> {
     const starting = this.starting
     if (starting === undefined) return
     this.starting = undefined
     await starting.catch(() => {})
     this.keepConnected?.stop()
-    await this.node?.stop()
+    const node = this.node
     this.node = undefined
+    if (node !== undefined) {
+      await node.unhandle(RECORD_PROTOCOL).catch(() => {})
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const timedOut = new Promise<boolean>(resolve => { timer = setTimeout(() => { resolve(true) }, this.init.stopTimeoutMs ?? 5000) })
+      this.stopTimedOut = await Promise.race([Promise.resolve(node.stop()).then(() => false), timedOut])
+      clearTimeout(timer)
+    }
     await this.init.store.close()
   }
 }

@@ -25,16 +25,43 @@ export interface PutResult {
   readonly siblings: number
 }
 
+/** What a put looked like when it ended: accepted with an outcome, or rejected with a code. */
+export interface PutObservation {
+  readonly seconds: number
+  readonly bytes: number
+  readonly outcome: PutResult['outcome'] | 'rejected'
+  /** The error code, when rejected. */
+  readonly code?: string
+}
+
+export interface GetObservation {
+  readonly seconds: number
+  /** Versions returned (0 when nothing is held). */
+  readonly records: number
+}
+
+/** Told about every put and get as it ends, for latency and size metrics. */
+export interface KeeperMetrics {
+  put (observation: PutObservation): void
+  get (observation: GetObservation): void
+}
+
 export interface RecordKeeperInit {
   store: KVStore
   /** Read on every put, so a newer verified policy takes effect at once. */
   validation: () => ValidationContext
+  metrics?: KeeperMetrics
 }
 
 const PREFIX = 'records'
 
 export class RecordKeeper {
   readonly stats: KeeperStats = { puts: 0, gets: 0, stored: 0, rejected: {}, bytesIn: 0 }
+  /**
+   * Settable after construction: whoever serves metrics for an existing keeper
+   * (the relay's HTTP app) attaches its hook here when none was given.
+   */
+  metrics: KeeperMetrics | undefined
   private readonly store: KVStore
   private readonly validation: () => ValidationContext
   // Merges for one key run one after another, or two concurrent puts could
@@ -44,15 +71,17 @@ export class RecordKeeper {
   constructor (init: RecordKeeperInit) {
     this.store = init.store
     this.validation = init.validation
+    this.metrics = init.metrics
   }
 
   async put (key: string, bytes: Uint8Array, options: StoreOptions = {}): Promise<PutResult> {
     throwIfAborted(options.signal)
     this.stats.puts++
     this.stats.bytesIn += bytes.length
+    const started = performance.now()
     try {
       const incoming = await validateRecord(bytes, this.validation(), key)
-      return await this.withLock(key, async () => {
+      const result = await this.withLock(key, async (): Promise<PutResult> => {
         const stored = await this.readSiblings(key, options)
         const merged = mergeVersion(stored, incoming)
         if (merged.outcome === 'stale') {
@@ -64,9 +93,12 @@ export class RecordKeeper {
         }
         return { outcome: merged.outcome, siblings: merged.siblings.length }
       })
+      this.observe(observer => observer.put({ seconds: elapsed(started), bytes: bytes.length, outcome: result.outcome }))
+      return result
     } catch (error) {
       const code = error instanceof SlurpError ? error.code : 'ERR_INTERNAL'
       this.stats.rejected[code] = (this.stats.rejected[code] ?? 0) + 1
+      this.observe(observer => observer.put({ seconds: elapsed(started), bytes: bytes.length, outcome: 'rejected', code }))
       throw error
     }
   }
@@ -74,7 +106,10 @@ export class RecordKeeper {
   /** The stored sibling set as encoded envelopes; empty when nothing is held. */
   async get (key: string, options: StoreOptions = {}): Promise<Uint8Array[]> {
     this.stats.gets++
-    return (await this.readSiblings(key, options)).map(encodeEnvelope)
+    const started = performance.now()
+    const records = (await this.readSiblings(key, options)).map(encodeEnvelope)
+    this.observe(observer => observer.get({ seconds: elapsed(started), records: records.length }))
+    return records
   }
 
   async has (key: string, options: StoreOptions = {}): Promise<boolean> {
@@ -97,6 +132,14 @@ export class RecordKeeper {
     return bytes === undefined ? [] : decodeSiblings(bytes)
   }
 
+  // A failing metrics hook must never change what a put or get answers.
+  private observe (report: (observer: KeeperMetrics) => void): void {
+    if (this.metrics === undefined) return
+    try {
+      report(this.metrics)
+    } catch {}
+  }
+
   private async withLock<T> (key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(key) ?? Promise.resolve()
     const next = previous.catch(() => {}).then(work)
@@ -107,6 +150,10 @@ export class RecordKeeper {
       if (this.locks.get(key) === next) this.locks.delete(key)
     }
   }
+}
+
+function elapsed (started: number): number {
+  return (performance.now() - started) / 1000
 }
 
 function storeKey (key: string): string {

@@ -7,6 +7,7 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import { createLibp2p } from 'libp2p'
+import { noiseCrypto } from '#noise-crypto'
 import { DEFAULT_PEER_LISTEN, DEFAULT_RELAY_LISTEN, defaultTransports } from '#transports'
 import type { TransportFactory } from '#transports'
 
@@ -73,7 +74,7 @@ export async function createSlurpNode (init: SlurpNodeInit): Promise<SlurpLibp2p
       ...(init.announce === undefined ? {} : { announce: init.announce })
     },
     transports: init.transports ?? defaultTransports(),
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise(noiseCrypto === undefined ? {} : { crypto: noiseCrypto })],
     streamMuxers: [yamux()],
     ...(init.connectionGater === undefined ? {} : { connectionGater: init.connectionGater }),
     services

@@ -56,8 +56,15 @@ describe('relays enforce policy and version order', () => {
     const observer = await createTestMember(network, ['observer'])
     const key = await dhtKey('ucxl://project123/observed')
     const readOnly = await sealRecord({
-      key, clock: increment({}, toBase64url(observer.signer.publicKey)), signer: observer.signer, certificate: observer.certificate,
-      role: 'observer', contentType: 'suggestion', created: Date.now(), updated: Date.now(), ciphertext: new Uint8Array(100)
+      key,
+      clock: increment({}, toBase64url(observer.signer.publicKey)),
+      signer: observer.signer,
+      certificate: observer.certificate,
+      role: 'observer',
+      contentType: 'suggestion',
+      created: Date.now(),
+      updated: Date.now(),
+      ciphertext: new Uint8Array(100)
     })
     expect((await pushToEvery(key, readOnly.bytes)).map(r => r.code)).toEqual(Array(5).fill('ERR_WRITE_NOT_ALLOWED'))
 

@@ -1,0 +1,52 @@
+import { Hono } from 'hono'
+import { MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from '../../src/metrics/registry.ts'
+import { describeError, errorJson } from './error-response.ts'
+import { registerHealthRoutes } from './health.ts'
+import { registerRecordRoutes } from './records.ts'
+import { createRelayMetrics } from './relay-metrics.ts'
+import type { RelayLike } from './relay-like.ts'
+
+export interface RelayAppOptions {
+  readonly relay: RelayLike
+  /** Where the relay's metrics go; the process may add its own. A fresh registry by default. */
+  readonly metrics?: MetricsRegistry
+  /** The software version, shown by /status. */
+  readonly version?: string
+  /** k, shown by /status. Default 3. */
+  readonly replicationFactor?: number
+  /** Told about errors the API answers with a 500 (the answer itself carries no detail). */
+  readonly onError?: (error: unknown) => void
+}
+
+/**
+ * The relay's HTTP API as a hono app: /health, /status, /metrics and the
+ * record gateway /v1/records/:key. It needs only a RelayNode-shaped object,
+ * so it serves a relay process or a standalone gateway alike, on any runtime
+ * (see serve.*.ts).
+ */
+export function createRelayApp (options: RelayAppOptions): Hono {
+  const { relay } = options
+  const registry = options.metrics ?? new MetricsRegistry()
+  const relayMetrics = createRelayMetrics(registry, relay)
+  const app = new Hono()
+
+  registerHealthRoutes(app, relay, {
+    replicationFactor: options.replicationFactor ?? 3,
+    ...(options.version === undefined ? {} : { version: options.version })
+  })
+
+  app.get('/metrics', async c => {
+    await relayMetrics.refresh()
+    return c.body(registry.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE })
+  })
+
+  registerRecordRoutes(app, relay)
+
+  app.notFound(c => errorJson(c, 404, 'ERR_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`))
+  app.onError((error, c) => {
+    const { status, code, message } = describeError(error)
+    if (status >= 500) options.onError?.(error)
+    return errorJson(c, status, code, message)
+  })
+  return app
+}

@@ -1,0 +1,39 @@
+/**
+ * What every runtime's `serveHttp` (serve.node.ts, serve.bun.ts, serve.deno.ts,
+ * picked by the `#serve` import condition) takes and returns.
+ */
+export interface FetchApp {
+  fetch (request: Request): Response | Promise<Response>
+}
+
+export interface ServeOptions {
+  readonly hostname: string
+  /** 0 picks a free port; the one chosen is in the result. */
+  readonly port: number
+  /** Closes the server when it fires. */
+  readonly signal?: AbortSignal
+}
+
+export interface HttpServer {
+  readonly url: string
+  readonly port: number
+  /** Idempotent; resolves once the listener is closed. */
+  close (): Promise<void>
+}
+
+/**
+ * The URL a local client can use: a wildcard listen address is not something
+ * to connect to, so it is reported as the loopback address of its family.
+ */
+export function serverUrl (hostname: string, port: number): string {
+  const host = hostname === '0.0.0.0' ? '127.0.0.1' : hostname === '::' ? '::1' : hostname
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+}
+
+/** Runs `close` once, when `signal` fires; the returned function stops listening. */
+export function closeOnAbort (signal: AbortSignal | undefined, close: () => Promise<void>): () => void {
+  if (signal === undefined) return () => {}
+  const onAbort = (): void => { close().catch(() => {}) }
+  signal.addEventListener('abort', onAbort, { once: true })
+  return () => signal.removeEventListener('abort', onAbort)
+}

@@ -1,0 +1,39 @@
+import { UnsupportedRuntimeError, throwIfAborted } from '../../src/errors.ts'
+import { closeOnAbort, serverUrl } from './serve-types.ts'
+import type { FetchApp, HttpServer, ServeOptions } from './serve-types.ts'
+
+// The slice of Bun's API used here, so no Bun type package is needed.
+interface BunServer {
+  readonly port: number
+  stop (closeActiveConnections?: boolean): Promise<void> | void
+}
+interface BunGlobal {
+  serve (options: { hostname: string, port: number, fetch: (request: Request) => Response | Promise<Response> }): BunServer
+}
+
+/** Serves a fetch-style app (hono) with Bun.serve. */
+export async function serveHttp (app: FetchApp, options: ServeOptions): Promise<HttpServer> {
+  throwIfAborted(options.signal)
+  const bun = (globalThis as { Bun?: BunGlobal }).Bun
+  if (bun === undefined) throw new UnsupportedRuntimeError('serve.bun.ts runs on Bun only')
+  const server = bun.serve({
+    hostname: options.hostname,
+    port: options.port,
+    fetch: async request => await app.fetch(request)
+  })
+  let closing: Promise<void> | undefined
+  // stop(false) lets requests in flight finish, like Node's close().
+  const close = async (): Promise<void> => {
+    closing ??= Promise.resolve(server.stop(false))
+    await closing
+  }
+  const stopListening = closeOnAbort(options.signal, close)
+  return {
+    url: serverUrl(options.hostname, server.port),
+    port: server.port,
+    close: async () => {
+      stopListening()
+      await close()
+    }
+  }
+}

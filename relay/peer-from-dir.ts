@@ -1,0 +1,44 @@
+import { SlurpPeer } from '../src/peer.ts'
+import { NetworkError } from '../src/errors.ts'
+import type { NetworkDir } from './network-dir.ts'
+import { localRelays } from './relay-registry.ts'
+
+/**
+ * A CLI peer for one command: the member key, certificate and role keys from
+ * the network directory; relays from --bootstrap, or else the relays running
+ * from the same directory on this machine.
+ */
+export async function openPeer (dir: NetworkDir, bootstrap: string[], options: { replicationFactor?: number, minReplicas?: number } = {}): Promise<SlurpPeer> {
+  const { rootPublicKey } = await dir.readNetwork()
+  const policy = await dir.readPolicy()
+  const member = await dir.readMember()
+  const keyring = await dir.keyring()
+  const relays = bootstrap.length > 0 ? bootstrap : (await localRelays(dir.path)).flatMap(entry => entry.multiaddrs.slice(0, 1))
+  if (relays.length === 0) {
+    throw new NetworkError(`no relays to talk to: pass --bootstrap MULTIADDR, or start one with "slurp relay --dir ${dir.path}"`)
+  }
+  const peer = new SlurpPeer({
+    network: { rootPublicKey, policy },
+    member,
+    keyring,
+    bootstrap: relays,
+    ...(options.replicationFactor === undefined ? {} : { replicationFactor: options.replicationFactor }),
+    ...(options.minReplicas === undefined ? {} : { minReplicas: options.minReplicas })
+  })
+  await peer.start({ signal: AbortSignal.timeout(10_000) })
+  if (peer.status().connections === 0) {
+    await peer.stop()
+    throw new NetworkError(`could not reach any relay (${relays.join(', ')})`)
+  }
+  return peer
+}
+
+/** Runs `work` with a started peer and always stops it. */
+export async function withPeer<T> (dir: NetworkDir, bootstrap: string[], work: (peer: SlurpPeer) => Promise<T>, options: { replicationFactor?: number, minReplicas?: number } = {}): Promise<T> {
+  const peer = await openPeer(dir, bootstrap, options)
+  try {
+    return await work(peer)
+  } finally {
+    await peer.stop()
+  }
+}

@@ -1,0 +1,9 @@
+import { pureJsCrypto } from '@chainsafe/libp2p-noise'
+import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
+
+/**
+ * Bun's node:crypto (BoringSSL) has no chacha20-poly1305, which noise's Node
+ * implementation uses: handshakes fail with "Unknown cipher". Bun gets noise's
+ * pure-JS primitives instead (test/runtime covers it).
+ */
+export const noiseCrypto: ICryptoInterface | undefined = pureJsCrypto
