@@ -14,6 +14,8 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
+          // What the Node entry (src/index.node.ts) loads first: Node 20 needs it for libp2p.
+          setupFiles: ['./src/runtime/node-shim.ts'],
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.browser.test.ts'],
           testTimeout: 30_000,

@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await peer?.stop()
-  await Promise.all(relays.map(async r => await r.stop()))
+  await Promise.all((relays ?? []).map(async r => await r.stop()))
   await rm(base, { recursive: true, force: true })
 })
 
@@ -92,7 +92,7 @@ describe('relays enforce policy and version order', () => {
       written.push(address)
     }
     const before = await Promise.all(relays.map(async r => await r.keeper.count()))
-    await Promise.all(relays.map(async r => await r.stop()))
+    await Promise.all((relays ?? []).map(async r => await r.stop()))
     await Promise.all(relays.map(async r => await r.start()))
     expect(await Promise.all(relays.map(async r => await r.keeper.count()))).toEqual(before)
     const reader = await startPeer(network, relays, ['senior_architect'])

@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([writer, reader, outsider].map(async p => await p?.stop()))
-  await Promise.all(relays.map(async r => await r.stop()))
+  await Promise.all((relays ?? []).map(async r => await r.stop()))
 })
 
 describe('mesh: 5 relays, peers on loopback', () => {
