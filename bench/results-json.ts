@@ -4,12 +4,17 @@ import type { MachineInfo } from './machine.ts'
 import { ratio } from './section.ts'
 import type { Section } from './section.ts'
 
-/** Machine-readable results, for comparing runs over time. Times in milliseconds. */
-export async function writeJsonResults (path: string, machine: MachineInfo, quick: boolean, sections: readonly Section[], goals: readonly GoalStatus[]): Promise<void> {
+/**
+ * Machine-readable results, for comparing runs over time. Times in
+ * milliseconds, sizes in bytes; `extra` carries what a suite measured beyond
+ * its tables (the mesh suite's facts and goals).
+ */
+export async function writeJsonResults (path: string, machine: MachineInfo, quick: boolean, sections: readonly Section[], goals: readonly GoalStatus[], extra: Record<string, unknown> = {}): Promise<void> {
   const document = {
     date: new Date().toISOString(),
     quick,
     machine,
+    ...extra,
     sections: sections.map(section => ({
       title: section.title,
       notes: section.notes,

@@ -1,6 +1,11 @@
+// First: libp2p (the mesh suite) needs Promise.withResolvers, which Node 20 lacks.
+import '../src/runtime/node-shim.ts'
 import { checkGoals, renderGoals } from './goals.ts'
+import type { GoalStatus } from './goals.ts'
 import { describeMachine, renderMachine } from './machine.ts'
-import { USAGE, UsageError, parseOptions } from './options.ts'
+import { checkMeshGoals, renderMeshGoals } from './mesh/goals.ts'
+import type { MeshGoalStatus } from './mesh/goals.ts'
+import { USAGE, UsageError, parseOptions, runsCrypto, runsMesh } from './options.ts'
 import type { BenchOptions } from './options.ts'
 import { clearProgress } from './progress.ts'
 import { roleKeys } from './readers.ts'
@@ -9,6 +14,8 @@ import type { Section } from './section.ts'
 import { decryptSuite } from './suites/decrypt.ts'
 import { encryptSuite } from './suites/encrypt.ts'
 import { envelopeSuite } from './suites/envelope.ts'
+import { meshSuite } from './suites/mesh.ts'
+import type { MeshReport } from './suites/mesh.ts'
 import { recordSuite } from './suites/record.ts'
 import { renderSection } from './table.ts'
 
@@ -17,27 +24,51 @@ const started = performance.now()
 const machine = await describeMachine()
 process.stdout.write(`${renderMachine(machine, options.quick)}\n`)
 
-const keys = await roleKeys(5)
-const suites = [
-  async () => await encryptSuite(options, keys),
-  async () => await decryptSuite(options, keys),
-  async () => await recordSuite(options),
-  async () => await envelopeSuite(options)
-]
 const sections: Section[] = []
-for (const suite of suites) {
-  const section = await suite()
+// Each table as soon as it is ready: a full run takes minutes.
+const emit = (section: Section): void => {
   clearProgress()
-  // Each table as soon as it is ready: a full run takes a minute or two.
   process.stdout.write(`${renderSection(section)}\n`)
   sections.push(section)
 }
 
-const goals = checkGoals(sections)
-process.stdout.write(renderGoals(goals))
+let goals: GoalStatus[] = []
+if (runsCrypto(options)) {
+  const keys = await roleKeys(5)
+  const suites = [
+    async () => await encryptSuite(options, keys),
+    async () => await decryptSuite(options, keys),
+    async () => await recordSuite(options),
+    async () => await envelopeSuite(options)
+  ]
+  const cryptoSections: Section[] = []
+  for (const suite of suites) {
+    const section = await suite()
+    emit(section)
+    cryptoSections.push(section)
+  }
+  goals = checkGoals(cryptoSections)
+}
+
+let mesh: MeshReport | undefined
+let meshGoals: MeshGoalStatus[] = []
+if (runsMesh(options)) {
+  const meshSections: Section[] = []
+  mesh = await meshSuite(options, section => {
+    emit(section)
+    meshSections.push(section)
+  })
+  meshGoals = checkMeshGoals(meshSections, mesh.memory)
+}
+
+if (goals.length > 0) process.stdout.write(renderGoals(goals))
+if (meshGoals.length > 0) process.stdout.write(`${goals.length > 0 ? '\n' : ''}${renderMeshGoals(meshGoals)}`)
 process.stdout.write(`\ntook ${((performance.now() - started) / 1000).toFixed(1)} s\n`)
 if (options.jsonPath !== undefined) {
-  await writeJsonResults(options.jsonPath, machine, options.quick, sections, goals)
+  await writeJsonResults(options.jsonPath, machine, options.quick, sections, goals, {
+    suite: options.suite,
+    ...(mesh === undefined ? {} : { mesh: mesh.facts, meshGoals })
+  })
   process.stdout.write(`results written to ${options.jsonPath}\n`)
 }
 

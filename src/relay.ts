@@ -7,6 +7,8 @@ import { RECORD_PROTOCOL } from './net/record-messages.ts'
 import { serveRecords } from './net/record-protocol.ts'
 import type { KVStore } from './store/types.ts'
 import type { Policy } from './trust/policy.ts'
+import { Republisher } from './replication/republisher.ts'
+import type { RepublishInit } from './replication/republisher.ts'
 
 export interface RelayInit {
   readonly network: { readonly rootPublicKey: Uint8Array, readonly policy: Policy }
@@ -16,6 +18,8 @@ export interface RelayInit {
   readonly node?: Partial<Omit<SlurpNodeInit, 'kind'>>
   /** How long stop() waits for libp2p to close its listeners. Default 5 s. */
   readonly stopTimeoutMs?: number
+  /** Pushing held records to their current closest relays (see Republisher). */
+  readonly republish?: RepublishInit
 }
 
 /**
@@ -24,6 +28,7 @@ export interface RelayInit {
  */
 export class RelayNode {
   readonly keeper: RecordKeeper
+  readonly republisher: Republisher
   readonly startedAt = Date.now()
   private node: SlurpLibp2p | undefined
   private keepConnected: KeepConnected | undefined
@@ -36,6 +41,7 @@ export class RelayNode {
       store: init.store,
       validation: () => ({ rootPublicKey: init.network.rootPublicKey, policy: this.policy })
     })
+    this.republisher = new Republisher(this, init.republish)
   }
 
   get libp2p (): SlurpLibp2p {
@@ -71,6 +77,7 @@ export class RelayNode {
       this.keepConnected = new KeepConnected(node, this.init.bootstrap ?? [])
       await this.keepConnected.tick(options.signal)
       this.keepConnected.start()
+      this.republisher.start()
     })()
     await this.starting
   }
@@ -90,6 +97,7 @@ export class RelayNode {
     this.starting = undefined
     await starting.catch(() => {})
     this.keepConnected?.stop()
+    this.republisher.stop()
     const node = this.node
     this.node = undefined
     if (node !== undefined) {

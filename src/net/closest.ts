@@ -24,7 +24,31 @@ export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key:
     }
   }
   candidates.delete(node.peerId.toString())
-  return sortByDistance(keyBytes, [...candidates.values()]).slice(0, count)
+  const confirmed: PeerId[] = []
+  const unconfirmed: PeerId[] = []
+  for (const peer of candidates.values()) {
+    const serves = await servesRecords(node, peer)
+    if (serves === true) confirmed.push(peer)
+    else if (serves === undefined) unconfirmed.push(peer)
+  }
+  // Peers not yet identified may be clients the lookup passed along; they only
+  // fill in when too few confirmed relays are known.
+  const pool = confirmed.length >= count ? confirmed : [...confirmed, ...unconfirmed]
+  return sortByDistance(keyBytes, pool).slice(0, count)
+}
+
+/**
+ * A lookup can return peers that do not serve records (DHT servers that are not
+ * slurp relays, or peers caught mid mode-change). Identify tells: true or false
+ * once a peer's protocols are known, undefined before.
+ */
+async function servesRecords (node: Libp2p, peer: PeerId): Promise<boolean | undefined> {
+  try {
+    const { protocols } = await node.peerStore.get(peer)
+    return protocols.length === 0 ? undefined : protocols.includes(RECORD_PROTOCOL)
+  } catch {
+    return undefined
+  }
 }
 
 /** Peers that said (through identify) they serve the record protocol. */

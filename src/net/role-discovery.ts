@@ -27,7 +27,8 @@ export async function findPeersByRole (dht: KadDHT, network: string, role: strin
   const limit = options.limit ?? 20
   try {
     for await (const event of dht.findProviders(roleCid(network, role), options)) {
-      if (event.name !== 'PROVIDER') continue
+      // kad-dht reports providers both as PROVIDER events and inside PEER_RESPONSE.
+      if (event.name !== 'PROVIDER' && event.name !== 'PEER_RESPONSE') continue
       for (const provider of event.providers) found.set(provider.id.toString(), provider.id)
       if (found.size >= limit) break
     }

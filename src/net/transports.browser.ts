@@ -10,4 +10,5 @@ export function defaultTransports (): TransportFactory[] {
 }
 
 export const DEFAULT_RELAY_LISTEN: string[] = []
-export const DEFAULT_PEER_LISTEN: string[] = []
+// Peers listen through a relay reservation: reachable (and findable as role providers) without a public address.
+export const DEFAULT_PEER_LISTEN: string[] = ['/p2p-circuit']

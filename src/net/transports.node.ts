@@ -15,4 +15,5 @@ export function defaultTransports (): TransportFactory[] {
 }
 
 export const DEFAULT_RELAY_LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
-export const DEFAULT_PEER_LISTEN: string[] = []
+// Peers listen through a relay reservation: reachable (and findable as role providers) without a public address.
+export const DEFAULT_PEER_LISTEN: string[] = ['/p2p-circuit']
