@@ -7,6 +7,7 @@ import { toBase64url } from './encoding/base64url.ts'
 import { NetworkError, NotFoundError, ReplicationError, SlurpError, UsageError, WriteNotAllowedError, throwIfAborted } from './errors.ts'
 import { KeepConnected } from './net/keep-connected.ts'
 import { closestRelays } from './net/closest.ts'
+import { askClosest } from './net/fan-out.ts'
 import { createSlurpNode } from './net/node.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
 import { requestRecord } from './net/record-protocol.ts'
@@ -170,8 +171,7 @@ export class SlurpPeer {
       throw new WriteNotAllowedError(`role "${options.as}" (${role.authority}) may not write ${type} records`)
     }
     const key = await dhtKey(canonical)
-    const relays = await closestRelays(this.libp2p, this.libp2p.services.dht, key, this.replicationFactor, { signal: options.signal })
-    if (relays.length === 0) throw new NetworkError('no relays are reachable: check the bootstrap addresses')
+    const relays = await this.candidates(key, options.signal)
 
     // Read first, so the new version's clock dominates every version out there:
     // the write supersedes them all and resolves any conflict.
@@ -187,16 +187,15 @@ export class SlurpPeer {
       ...(current.siblings.length > 0 ? { previous: { clock, ...(created === undefined ? {} : { created }) } } : {})
     })
 
-    const answers = await Promise.allSettled(relays.map(async relay =>
-      await requestRecord(this.libp2p, relay, { op: 'put', key, record: record.bytes }, { signal: options.signal })))
-    let acknowledged = 0
-    const reasons: string[] = []
-    for (const answer of answers) {
-      if (answer.status === 'fulfilled' && answer.value.status === 'ok') acknowledged++
-      else reasons.push(answer.status === 'fulfilled' ? `${answer.value.code}: ${answer.value.message}` : (answer.reason as Error).message)
-    }
+    const { answers, failures } = await askClosest(relays, this.replicationFactor, async relay =>
+      await requestRecord(this.libp2p, relay, { op: 'put', key, record: record.bytes }, { signal: options.signal }))
+    const acknowledged = answers.filter(answer => answer.value.status === 'ok').length
     if (acknowledged < this.minReplicas) {
-      throw new ReplicationError(`only ${acknowledged} of ${relays.length} relays stored the record (need ${this.minReplicas}): ${reasons.join('; ')}`, acknowledged, this.minReplicas)
+      const reasons = [
+        ...answers.filter(answer => answer.value.status !== 'ok').map(answer => `${answer.value.code}: ${answer.value.message}`),
+        ...failures.map(failure => failure.error.message)
+      ]
+      throw new ReplicationError(`only ${acknowledged} of ${this.replicationFactor} relays stored the record (need ${this.minReplicas}): ${reasons.join('; ')}`, acknowledged, this.minReplicas)
     }
     return { address: canonical, key, version: record.envelope.clock, replicas: acknowledged, target: this.replicationFactor }
   }
@@ -204,9 +203,7 @@ export class SlurpPeer {
   async get (address: string, options: GetOptions = {}): Promise<GetResult> {
     const canonical = normaliseAddress(address)
     const key = await dhtKey(canonical)
-    const relays = await closestRelays(this.libp2p, this.libp2p.services.dht, key, this.replicationFactor, { signal: options.signal })
-    if (relays.length === 0) throw new NetworkError('no relays are reachable: check the bootstrap addresses')
-    const fetched = await this.fetch(key, relays, options.signal)
+    const fetched = await this.fetch(key, await this.candidates(key, options.signal), options.signal)
     if (fetched.siblings.length === 0) {
       if (fetched.answered === 0) throw new NetworkError(`none of the ${fetched.asked} relays for ${canonical} answered`)
       throw new NotFoundError(`nothing is stored at ${canonical}`)
@@ -231,15 +228,15 @@ export class SlurpPeer {
    */
   private async fetch (key: string, relays: PeerId[], signal?: AbortSignal): Promise<Fetched> {
     throwIfAborted(signal)
-    const answers = await Promise.allSettled(relays.map(async relay =>
-      await requestRecord(this.libp2p, relay, { op: 'get', key }, { signal })))
+    const { answers, failures } = await askClosest(relays, this.replicationFactor, async relay =>
+      await requestRecord(this.libp2p, relay, { op: 'get', key }, { signal }))
     let siblings: readonly RecordEnvelope[] = []
     const holders = new Map<string, number>()
     let answered = 0
-    for (const answer of answers) {
-      if (answer.status !== 'fulfilled' || answer.value.status !== 'ok') continue
+    for (const { value: answer } of answers) {
+      if (answer.status !== 'ok') continue
       answered++
-      for (const bytes of answer.value.records) {
+      for (const bytes of answer.records) {
         try {
           const envelope = await validateRecord(bytes, this.validation(), key)
           const id = toBase64url(envelope.signature)
@@ -251,7 +248,14 @@ export class SlurpPeer {
         }
       }
     }
-    return { siblings: [...siblings], holders, answered, asked: relays.length }
+    return { siblings: [...siblings], holders, answered, asked: answers.length + failures.length }
+  }
+
+  /** The relays to ask for `key`, closest first, with stand-ins for unreachable ones. */
+  private async candidates (key: string, signal?: AbortSignal): Promise<PeerId[]> {
+    const relays = await closestRelays(this.libp2p, this.libp2p.services.dht, key, this.replicationFactor * 2, { signal })
+    if (relays.length === 0) throw new NetworkError('no relays are reachable: check the bootstrap addresses')
+    return relays
   }
 
   /**
@@ -261,14 +265,12 @@ export class SlurpPeer {
   async locate (address: string, options: { signal?: AbortSignal } = {}): Promise<{ address: string, key: string, target: number, replicas: number, relays: Array<{ peerId: string, versions: number | null }> }> {
     const canonical = normaliseAddress(address)
     const key = await dhtKey(canonical)
-    const relays = await closestRelays(this.libp2p, this.libp2p.services.dht, key, this.replicationFactor, options)
-    const answers = await Promise.allSettled(relays.map(async relay =>
-      await requestRecord(this.libp2p, relay, { op: 'get', key }, options)))
-    const report = relays.map((relay, i) => {
-      const answer = answers[i]
-      const versions = answer?.status === 'fulfilled' && answer.value.status === 'ok' ? answer.value.records.length : null
-      return { peerId: relay.toString(), versions }
-    })
+    const { answers, failures } = await askClosest(await this.candidates(key, options.signal), this.replicationFactor, async relay =>
+      await requestRecord(this.libp2p, relay, { op: 'get', key }, options))
+    const report = [
+      ...answers.map(({ peer, value }) => ({ peerId: peer.toString(), versions: value.status === 'ok' ? value.records.length : null })),
+      ...failures.map(({ peer }) => ({ peerId: peer.toString(), versions: null }))
+    ]
     return { address: canonical, key, target: this.replicationFactor, replicas: report.filter(r => (r.versions ?? 0) > 0).length, relays: report }
   }
 

@@ -2,7 +2,7 @@ import { SlurpPeer } from '../../src/peer.ts'
 import { RelayNode } from '../../src/relay.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import type { KVStore } from '../../src/store/types.ts'
-import type { MeshNetwork } from './network.ts'
+import type { Member, MeshNetwork } from './network.ts'
 
 /** The role every bench peer writes and reads as. */
 export const MESH_ROLE = 'backend_developer'
@@ -28,12 +28,13 @@ export async function startRelays (network: MeshNetwork, count: number, store: (
 
 /**
  * A peer bootstrapped from every relay, as the tests do: its connections are
- * open before the first timed call, so no sample pays for a dial.
+ * open before the first timed call, so no sample pays for a dial. It can
+ * write when given a member, and reads as MESH_ROLE.
  */
-export async function startPeer (network: MeshNetwork, relays: readonly RelayNode[], write: boolean): Promise<SlurpPeer> {
+export async function startPeer (network: MeshNetwork, relays: readonly RelayNode[], member?: Member): Promise<SlurpPeer> {
   const peer = new SlurpPeer({
     network: { rootPublicKey: network.rootPublicKey, policy: network.policy },
-    ...(write ? { member: await network.member([MESH_ROLE]) } : {}),
+    ...(member === undefined ? {} : { member }),
     keyring: await network.keyring([MESH_ROLE]),
     bootstrap: relays.map(relay => relay.multiaddrs()[0] as string)
   })

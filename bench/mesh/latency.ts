@@ -1,4 +1,8 @@
+import { dhtKey } from '../../src/address/index.ts'
+import { requestRecord } from '../../src/net/record-protocol.ts'
 import type { SlurpPeer } from '../../src/peer.ts'
+import type { RelayNode } from '../../src/relay.ts'
+import type { Ping } from '@libp2p/ping'
 import type { Group, Row, Section } from '../section.ts'
 import { median } from '../stats.ts'
 import { lookupAgreement } from './agreement.ts'
@@ -8,6 +12,7 @@ import { LookupProbe } from './lookup-probe.ts'
 import type { MeshNetwork } from './network.ts'
 import { rawGet, rawKey, rawPut, registerRawNamespace } from './raw-dht.ts'
 import { RelayProbe } from './relay-probe.ts'
+import { putByPhases } from './put-phases.ts'
 import { measured, runRounds } from './rounds.ts'
 import type { RoundBudget, RoundsResult } from './rounds.ts'
 
@@ -32,10 +37,12 @@ export interface LatencyFacts {
   readonly relays: number
   readonly rounds: number
   readonly startSeconds: number
-  /** Cores this process kept busy while the mesh sat idle (timers, DHT upkeep). */
+  /** Cores this process kept busy while the mesh sat idle after the rounds (timers, pings, DHT upkeep). */
   readonly idleCores: number
-  /** Cores busy during the timed rounds: near the machine's count means the rounds were CPU-bound. */
+  /** Cores busy during the timed rounds (all threads). */
   readonly busyCores: number
+  /** Share of the rounds the JavaScript thread, shared by every node here, was busy. */
+  readonly eventLoopBusy: number
   /** Puts acknowledged by fewer than 3 relays. */
   readonly shortPuts: number
   /** How many relays stored each kad-dht put (median). */
@@ -58,12 +65,12 @@ export const getGroup = (relays: number): string => `get, ${relays} relays`
 export async function meshLatency (network: MeshNetwork, scenario: LatencyScenario, rawValue: Uint8Array): Promise<{ section: Section, facts: LatencyFacts }> {
   const startStarted = performance.now()
   const relays = await startRelays(network, scenario.relays)
-  const writer = await startPeer(network, relays, true)
-  const reader = await startPeer(network, relays, false)
+  const member = await network.member([MESH_ROLE])
+  const writer = await startPeer(network, relays, member)
+  const reader = await startPeer(network, relays)
   const startSeconds = (performance.now() - startStarted) / 1000
   try {
     for (const node of [...relays.map(relay => relay.libp2p), writer.libp2p, reader.libp2p]) registerRawNamespace(node.services.dht)
-    const idleCores = await idleLoad(1000)
     const writerLookups = new LookupProbe(writer.libp2p.services.dht)
     const readerLookups = new LookupProbe(reader.libp2p.services.dht)
     const relayProbe = new RelayProbe(relays)
@@ -91,6 +98,7 @@ export async function meshLatency (network: MeshNetwork, scenario: LatencyScenar
     }
     const plain = (i: number): string => meshAddress(`${scenarioName}-a`, i)
     const known = (i: number): string => meshAddress(`${scenarioName}-b`, i)
+    const phased = (i: number): string => meshAddress(`${scenarioName}-c`, i)
     const raw = (i: number): Uint8Array => rawKey(`${scenarioName}/${i}`)
 
     const result = await runRounds(`mesh, ${scenario.relays} relays`, scenario.budget, [
@@ -111,6 +119,16 @@ export async function meshLatency (network: MeshNetwork, scenario: LatencyScenar
           if (!answer.found) rawMisses++
           return { 'raw-get': answer.totalMs, 'raw-get-first': answer.firstMs }
         }
+      },
+      { id: 'phases', run: async i => await putByPhases(writer, network, member, phased(i), i) },
+      // Floors for one request/response on a fresh stream, the unit a put or get is made of.
+      { id: 'ping', run: async i => { await ping(reader, relays[i % relays.length] as RelayNode) } },
+      {
+        id: 'record-get',
+        run: async i => {
+          const answer = await requestRecord(reader.libp2p, (relays[i % relays.length] as RelayNode).libp2p.peerId, { op: 'get', key: await dhtKey(plain(i)) })
+          if (answer.status !== 'ok') throw new Error(`record get failed: ${answer.message}`)
+        }
       }
     ], () => {
       writerLookups.drain()
@@ -122,6 +140,7 @@ export async function meshLatency (network: MeshNetwork, scenario: LatencyScenar
     const lookups = [...writerLookups.drain(), ...readerLookups.drain()]
     const served = relayProbe.drain()
 
+    const idleCores = await idleLoad(1000)
     const agreement = await lookupAgreement(reader, scenario.agreementKeys)
     const sequential = scenario.sequentialPuts > 0
       ? await sequentialPuts(writer, scenarioName, scenario.sequentialPuts, scenario.sequentialBudgetMs)
@@ -133,6 +152,7 @@ export async function meshLatency (network: MeshNetwork, scenario: LatencyScenar
       startSeconds,
       idleCores,
       busyCores: result.cpuMs / result.wallMs,
+      eventLoopBusy: result.eventLoopBusy,
       shortPuts,
       rawReplicas: Math.round(median(rawReplicas)),
       rawMisses,
@@ -171,6 +191,12 @@ function latencySection (relays: number, result: RoundsResult, lookups: number[]
       label: `inside, ${relays} relays`,
       rows: [
         row('lookup', 'DHT lookup in put/get (getClosestPeers)', lookups),
+        row('ping', 'libp2p ping, one relay (new stream)', times.get('ping')),
+        row('record-get', 'one record get, one relay (new stream)', times.get('record-get')),
+        row('phase-locate', 'put step: pick 3 relays from the peer store', times.get('phase-locate')),
+        row('phase-read', 'put step: read before write (record get ×3)', times.get('phase-read')),
+        row('phase-seal', 'put step: encrypt + sign', times.get('phase-seal')),
+        row('phase-write', 'put step: write (record put ×3)', times.get('phase-write')),
         row('relay-put', 'relay keeper.put (validate + store)', served.puts),
         row('relay-get', 'relay keeper.get', served.gets)
       ]
@@ -178,7 +204,7 @@ function latencySection (relays: number, result: RoundsResult, lookups: number[]
   ]
   const notes = [
     `${result.rounds} rounds, each on fresh addresses; started in ${facts.startSeconds.toFixed(1)} s; every slurp put acknowledged by 3 relays${facts.shortPuts === 0 ? '' : ` except ${facts.shortPuts}`}.`,
-    `This process kept ${facts.busyCores.toFixed(2)} cores busy during the rounds (${facts.idleCores.toFixed(2)} with the mesh idle); the peers opened ${facts.dials} connections meanwhile.`,
+    `During the rounds the one JavaScript thread all ${relays + 2} nodes share was busy ${(facts.eventLoopBusy * 100).toFixed(0)}% of the time (${facts.busyCores.toFixed(2)} cores on all threads; ${facts.idleCores.toFixed(2)} with the mesh idle afterwards); the peers opened ${facts.dials} connections meanwhile.`,
     `"DHT lookup skipped": getClosestPeers finds nothing, so closestRelays sorts the relays in the peer store; it chose the same 3 relays as the lookup for ${facts.agreement.same} of ${facts.agreement.of} keys.`
   ]
   if (facts.rawMisses > 0) notes.push(`${facts.rawMisses} kad-dht gets found no value.`)
@@ -198,6 +224,11 @@ async function sequentialPuts (writer: SlurpPeer, scenario: string, count: numbe
   }
   const seconds = (performance.now() - started) / 1000
   return { puts, seconds, perSecond: puts / seconds }
+}
+
+async function ping (peer: SlurpPeer, relay: RelayNode): Promise<void> {
+  // slurp's node types its ping service as unknown; it is @libp2p/ping's.
+  await (peer.libp2p.services.ping as Ping).ping(relay.libp2p.peerId)
 }
 
 async function idleLoad (ms: number): Promise<number> {

@@ -1,3 +1,5 @@
+// Node's, for eventLoopUtilization (the DOM typings of the global lack it).
+import { performance } from 'node:perf_hooks'
 import type { Measurement } from '../measure.ts'
 import { showProgress } from '../progress.ts'
 import { summarize } from '../stats.ts'
@@ -23,8 +25,13 @@ export interface RoundsResult {
   readonly samples: Map<string, number[]>
   readonly rounds: number
   readonly wallMs: number
-  /** CPU time this process used meanwhile: relays and peers share it, so cpu/wall near the core count means CPU-bound. */
+  /** CPU time this process used meanwhile, on every thread (WebCrypto and LevelDB work on libuv's pool). */
   readonly cpuMs: number
+  /**
+   * Share of the time the one JavaScript thread, which every relay and peer
+   * here shares, was busy: near 1 means requests queued behind each other.
+   */
+  readonly eventLoopBusy: number
 }
 
 /**
@@ -47,6 +54,7 @@ export async function runRounds (label: string, budget: RoundBudget, steps: read
     samples.set(id, list)
   }
   const cpu = process.cpuUsage()
+  const loop = performance.eventLoopUtilization()
   const started = performance.now()
   let round = 0
   while (round < budget.max && (round < budget.min || performance.now() - started < budget.budgetMs)) {
@@ -61,7 +69,13 @@ export async function runRounds (label: string, budget: RoundBudget, steps: read
     round++
   }
   const used = process.cpuUsage(cpu)
-  return { samples, rounds: round, wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 }
+  return {
+    samples,
+    rounds: round,
+    wallMs: performance.now() - started,
+    cpuMs: (used.user + used.system) / 1000,
+    eventLoopBusy: performance.eventLoopUtilization(loop).utilization
+  }
 }
 
 /** Single timed calls as the tables' Measurement (batch 1: every sample is one call). */

@@ -4,9 +4,11 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
 import { RECORD_PROTOCOL } from './record-messages.ts'
 
 /**
- * The relays responsible for a key: the `count` closest to it by XOR distance
- * between sha256(key) and sha256(peer id), as Kademlia measures it. Candidates
- * come from a DHT lookup (bounded in time) plus every relay already known.
+ * Relays for a key, closest first by XOR distance between sha256(key) and
+ * sha256(peer id), as Kademlia measures it: the first `count` are responsible
+ * for it, the rest stand in when those cannot be reached (see askClosest).
+ * Candidates come from a DHT lookup (bounded in time) plus every relay already
+ * known; peers known not to serve records are left out.
  */
 export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key: string, count: number, options: { signal?: AbortSignal, lookupMs?: number } = {}): Promise<PeerId[]> {
   const keyBytes = new TextEncoder().encode(key)
@@ -24,16 +26,10 @@ export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key:
     }
   }
   candidates.delete(node.peerId.toString())
-  const confirmed: PeerId[] = []
-  const unconfirmed: PeerId[] = []
+  const pool: PeerId[] = []
   for (const peer of candidates.values()) {
-    const serves = await servesRecords(node, peer)
-    if (serves === true) confirmed.push(peer)
-    else if (serves === undefined) unconfirmed.push(peer)
+    if (await servesRecords(node, peer) !== false) pool.push(peer)
   }
-  // Peers not yet identified may be clients the lookup passed along; they only
-  // fill in when too few confirmed relays are known.
-  const pool = confirmed.length >= count ? confirmed : [...confirmed, ...unconfirmed]
   return sortByDistance(keyBytes, pool).slice(0, count)
 }
 

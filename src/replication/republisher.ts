@@ -1,5 +1,6 @@
 import type { PeerId } from '@libp2p/interface'
-import { closestRelays } from '../net/closest.ts'
+import { closestRelays, sortByDistance } from '../net/closest.ts'
+import { askClosest } from '../net/fan-out.ts'
 import { requestRecord } from '../net/record-protocol.ts'
 import type { RelayNode } from '../relay.ts'
 
@@ -70,20 +71,22 @@ export class Republisher {
         options.signal?.throwIfAborted()
         const key = keys[next++] as string
         report.keys++
-        const targets = await closestRelays(this.relay.libp2p, this.relay.libp2p.services.dht, key, this.replicationFactor, options)
+        // Ourselves included: when we are among the k closest, one slot is ours.
+        const candidates = await closestRelays(this.relay.libp2p, this.relay.libp2p.services.dht, key, this.replicationFactor * 2, options)
+        const self = this.relay.libp2p.peerId
+        const ranked = sortByDistance(new TextEncoder().encode(key), [self, ...candidates])
         const records = await this.relay.keeper.get(key, options)
-        await Promise.all(targets.map(async (peer: PeerId) => {
+        const others = ranked.filter(peer => !peer.equals(self))
+        const slots = this.replicationFactor - (ranked.slice(0, this.replicationFactor).some(peer => peer.equals(self)) ? 1 : 0)
+        const { answers, failures } = await askClosest(others, slots, async (peer: PeerId) => {
           for (const record of records) {
-            try {
-              const answer = await requestRecord(this.relay.libp2p, peer, { op: 'put', key, record }, options)
-              // Stale means the target holds something newer: nothing to push.
-              if (answer.status === 'ok' || answer.code === 'ERR_STALE_RECORD') report.pushed++
-              else fail(peer, `${answer.code}: ${answer.message}`)
-            } catch (error) {
-              fail(peer, (error as Error).message)
-            }
+            const answer = await requestRecord(this.relay.libp2p, peer, { op: 'put', key, record }, options)
+            // Stale means the target holds something newer: nothing to push.
+            if (answer.status !== 'ok' && answer.code !== 'ERR_STALE_RECORD') fail(peer, `${answer.code}: ${answer.message}`)
+            else report.pushed++
           }
-        }))
+        })
+        if (answers.length < slots) for (const { peer, error } of failures) fail(peer, error.message)
       }
     }
     await Promise.all(Array.from({ length: this.init.concurrency ?? 8 }, worker))
