@@ -7,8 +7,8 @@ import { RECORD_PROTOCOL } from './net/record-messages.ts'
 import { serveRecords } from './net/record-protocol.ts'
 import type { KVStore } from './store/types.ts'
 import type { Policy } from './trust/policy.ts'
-import { Republisher } from './replication/republisher.ts'
-import type { RepublishInit } from './replication/republisher.ts'
+import { ReplicationManager } from './replication/manager.ts'
+import type { ReplicationConfig } from './replication/manager.ts'
 
 export interface RelayInit {
   readonly network: { readonly rootPublicKey: Uint8Array, readonly policy: Policy }
@@ -18,8 +18,8 @@ export interface RelayInit {
   readonly node?: Partial<Omit<SlurpNodeInit, 'kind'>>
   /** How long stop() waits for libp2p to close its listeners. Default 5 s. */
   readonly stopTimeoutMs?: number
-  /** Pushing held records to their current closest relays (see Republisher). */
-  readonly republish?: RepublishInit
+  /** Keeping records on the k closest relays (see ReplicationManager). */
+  readonly replication?: ReplicationConfig
 }
 
 /**
@@ -28,7 +28,7 @@ export interface RelayInit {
  */
 export class RelayNode {
   readonly keeper: RecordKeeper
-  readonly republisher: Republisher
+  readonly replication: ReplicationManager
   readonly startedAt = Date.now()
   private node: SlurpLibp2p | undefined
   private keepConnected: KeepConnected | undefined
@@ -41,7 +41,7 @@ export class RelayNode {
       store: init.store,
       validation: () => ({ rootPublicKey: init.network.rootPublicKey, policy: this.policy })
     })
-    this.republisher = new Republisher(this, init.republish)
+    this.replication = new ReplicationManager(this, init.replication)
   }
 
   get libp2p (): SlurpLibp2p {
@@ -70,6 +70,8 @@ export class RelayNode {
   async start (options: { signal?: AbortSignal } = {}): Promise<void> {
     this.starting ??= (async () => {
       await this.init.store.open(options)
+      // Index what is held before serving: anti-entropy compares from this index.
+      await this.keeper.digests(options)
       const node = await createSlurpNode({ ...this.init.node, kind: 'relay' })
       await serveRecords(node, this.keeper)
       await node.start()
@@ -77,7 +79,7 @@ export class RelayNode {
       this.keepConnected = new KeepConnected(node, this.init.bootstrap ?? [])
       await this.keepConnected.tick(options.signal)
       this.keepConnected.start()
-      this.republisher.start()
+      await this.replication.start()
     })()
     await this.starting
   }
@@ -97,7 +99,7 @@ export class RelayNode {
     this.starting = undefined
     await starting.catch(() => {})
     this.keepConnected?.stop()
-    this.republisher.stop()
+    this.replication.stop()
     const node = this.node
     this.node = undefined
     if (node !== undefined) {

@@ -39,7 +39,7 @@ export function registerHealthRoutes (app: Hono, relay: RelayLike, options: Stat
       records,
       dht: { mode: node.services.dht.getMode(), routingTableSize: routingTableSize(relay) },
       policy: { network: policy.network, version: policy.version, maxRecordBytes: policy.limits.maxRecordBytes },
-      replication: { factor: options.replicationFactor, recordsHeld: records }
+      replication: { factor: options.replicationFactor, recordsHeld: records, ...relay.replication?.summary() }
     })
   })
 }

@@ -4,7 +4,10 @@ import type { RelayNode } from '../../src/relay.ts'
  * What the HTTP app needs of a relay. A structural type, so the app also runs
  * as a standalone gateway in front of anything shaped like a RelayNode.
  */
-export type RelayLike = Pick<RelayNode, 'keeper' | 'libp2p' | 'running' | 'startedAt' | 'currentPolicy' | 'multiaddrs'>
+export type RelayLike = Pick<RelayNode, 'keeper' | 'libp2p' | 'running' | 'startedAt' | 'currentPolicy' | 'multiaddrs'> & {
+  /** A relay's replication manager; a standalone gateway has none. */
+  readonly replication?: Pick<RelayNode['replication'], 'summary'>
+}
 
 export function uptimeSeconds (relay: RelayLike): number {
   return Math.max(0, Math.floor((Date.now() - relay.startedAt) / 1000))

@@ -1,5 +1,6 @@
+import { equalBytes } from '../encoding/bytes.ts'
 import { SlurpError, StaleRecordError, throwIfAborted } from '../errors.ts'
-import { decodeSiblings, encodeSiblings, mergeVersion } from '../record/siblings.ts'
+import { decodeSiblings, encodeSiblings, mergeVersion, siblingSetDigest } from '../record/siblings.ts'
 import type { MergeOutcome } from '../record/siblings.ts'
 import { encodeEnvelope } from '../record/envelope.ts'
 import { validateRecord } from '../record/validator.ts'
@@ -90,6 +91,7 @@ export class RecordKeeper {
         if (merged.outcome !== 'duplicate') {
           await this.store.put(storeKey(key), encodeSiblings(merged.siblings), options)
           if (merged.outcome === 'stored') this.stats.stored++
+          this.digestIndex?.set(key, siblingSetDigest(merged.siblings))
         }
         return { outcome: merged.outcome, siblings: merged.siblings.length }
       })
@@ -122,10 +124,44 @@ export class RecordKeeper {
   }
 
   async count (options: StoreOptions = {}): Promise<number> {
-    let n = 0
-    for await (const entry of this.store.list(`${PREFIX}/`, options)) n += entry.length > 0 ? 1 : 0
-    return n
+    return (await this.digests(options)).size
   }
+
+  /**
+   * Every key held with the digest of its sibling set. Built from the store on
+   * first use, then kept current by put and remove, so anti-entropy and repair
+   * compare holdings without rereading every record.
+   */
+  async digests (options: StoreOptions = {}): Promise<ReadonlyMap<string, Uint8Array>> {
+    if (this.digestIndex === undefined) {
+      this.building ??= (async () => {
+        const index = new Map<string, Uint8Array>()
+        for await (const [key, value] of this.store.list(`${PREFIX}/`, options)) {
+          index.set(key.slice(PREFIX.length + 1), siblingSetDigest(decodeSiblings(value)))
+        }
+        return index
+      })().finally(() => { this.building = undefined })
+      this.digestIndex = await this.building
+    }
+    return this.digestIndex
+  }
+
+  /**
+   * Drops a key, but only while its sibling set is still the one with
+   * `expectedDigest`: a version that arrived meanwhile is never lost.
+   */
+  async remove (key: string, expectedDigest: Uint8Array, options: StoreOptions = {}): Promise<boolean> {
+    return await this.withLock(key, async () => {
+      const stored = await this.readSiblings(key, options)
+      if (stored.length === 0 || !equalBytes(siblingSetDigest(stored), expectedDigest)) return false
+      await this.store.delete(storeKey(key), options)
+      this.digestIndex?.delete(key)
+      return true
+    })
+  }
+
+  private digestIndex: Map<string, Uint8Array> | undefined
+  private building: Promise<Map<string, Uint8Array>> | undefined
 
   private async readSiblings (key: string, options: StoreOptions) {
     const bytes = await this.store.get(storeKey(key), options)

@@ -9,7 +9,6 @@ import { NetworkError } from '../errors.ts'
  *             string message, string outcome, varint siblings, varint n, bytes × n
  */
 export const RECORD_PROTOCOL = '/slurp/records/1.0.0'
-export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 
 export type RecordRequest =
   | { op: 'put', key: string, record: Uint8Array }

@@ -1,11 +1,10 @@
-import { lpStream } from '@libp2p/utils'
-import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { NetworkError, SlurpError } from '../errors.ts'
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import { SlurpError } from '../errors.ts'
 import type { RecordKeeper } from '../keeper/record-keeper.ts'
-import { MAX_MESSAGE_BYTES, RECORD_PROTOCOL, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './record-messages.ts'
+import { RECORD_PROTOCOL, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './record-messages.ts'
 import type { RecordRequest, RecordResponse } from './record-messages.ts'
-
-const INCOMING_TIMEOUT_MS = 15_000
+import { sendRequest, serveRequests } from './request-response.ts'
+import type { SendOptions } from './request-response.ts'
 
 /**
  * Relays answer record requests on their own protocol rather than kad-dht's
@@ -14,18 +13,8 @@ const INCOMING_TIMEOUT_MS = 15_000
  * writer can count as an acknowledgement.
  */
 export async function serveRecords (node: Libp2p, keeper: RecordKeeper): Promise<void> {
-  await node.handle(RECORD_PROTOCOL, async (stream: Stream) => {
-    const signal = AbortSignal.timeout(INCOMING_TIMEOUT_MS)
-    try {
-      const messages = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
-      const request = decodeRequest((await messages.read({ signal })).subarray())
-      const response = await answer(keeper, request, signal)
-      await messages.write(encodeResponse(response), { signal })
-      await stream.close({ signal })
-    } catch (error) {
-      stream.abort(error as Error)
-    }
-  }, { maxInboundStreams: 256, runOnLimitedConnection: false })
+  await serveRequests(node, RECORD_PROTOCOL, async (bytes, signal) =>
+    encodeResponse(await answer(keeper, decodeRequest(bytes), signal)))
 }
 
 async function answer (keeper: RecordKeeper, request: RecordRequest, signal: AbortSignal): Promise<RecordResponse> {
@@ -43,19 +32,6 @@ async function answer (keeper: RecordKeeper, request: RecordRequest, signal: Abo
   }
 }
 
-/** One request, one response, over a fresh stream. */
-export async function requestRecord (node: Libp2p, peer: PeerId, request: RecordRequest, options: { signal?: AbortSignal } = {}): Promise<RecordResponse> {
-  let stream: Stream | undefined
-  try {
-    stream = await node.dialProtocol(peer, RECORD_PROTOCOL, options)
-    const messages = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
-    await messages.write(encodeRequest(request), options)
-    const response = decodeResponse((await messages.read(options)).subarray())
-    await stream.close(options).catch(() => {})
-    return response
-  } catch (error) {
-    stream?.abort(error as Error)
-    if (error instanceof SlurpError) throw error
-    throw new NetworkError(`record ${request.op} to ${peer.toString()} failed: ${(error as Error).message}`, { cause: error })
-  }
+export async function requestRecord (node: Libp2p, peer: PeerId, request: RecordRequest, options: SendOptions = {}): Promise<RecordResponse> {
+  return decodeResponse(await sendRequest(node, peer, RECORD_PROTOCOL, encodeRequest(request), options))
 }

@@ -1,3 +1,4 @@
+import { sha256 } from '@noble/hashes/sha2.js'
 import { compare } from '../clock/vector-clock.ts'
 import { ByteReader, CodecError } from '../codec/reader.ts'
 import { ByteWriter } from '../codec/writer.ts'
@@ -86,4 +87,16 @@ function compareBytes (a: Uint8Array, b: Uint8Array): number {
     if (diff !== 0) return diff
   }
   return a.length - b.length
+}
+
+/**
+ * One 32-byte name for a sibling set: sha256 over its versions' signatures in
+ * sorted order. Two relays hold the same versions exactly when these agree,
+ * which is what anti-entropy compares.
+ */
+export function siblingSetDigest (siblings: readonly RecordEnvelope[]): Uint8Array {
+  const signatures = siblings.map(s => s.signature).sort(compareBytes)
+  const all = new Uint8Array(signatures.length * 64)
+  signatures.forEach((signature, i) => { all.set(signature, i * 64) })
+  return sha256(all)
 }

@@ -1,0 +1,317 @@
+import type { PeerId } from '@libp2p/interface'
+import { equalBytes } from '../encoding/bytes.ts'
+import { SlurpError } from '../errors.ts'
+import { sortByDistance } from '../net/closest.ts'
+import { RECORD_PROTOCOL } from '../net/record-messages.ts'
+import { requestRecord } from '../net/record-protocol.ts'
+import type { NetworkFaults } from '../net/request-response.ts'
+import type { RelayNode } from '../relay.ts'
+import { BUCKETS, entriesIn, summarise } from './buckets.ts'
+import { requestDigestsOf, requestEntries, requestSummary, serveSync } from './sync-protocol.ts'
+import { MAX_KEYS_PER_REQUEST } from './sync-messages.ts'
+
+/** Seed 003's ReplicationConfig, with production defaults. */
+export interface ReplicationConfig {
+  /** k: relays that should hold each record. Default 3. */
+  factor?: number
+  /** Full repair pass (re-replicate, reprovide, clean up). Default 10 min. */
+  repairIntervalMs?: number
+  /** Digest exchange with every connected relay. Default 60 s. */
+  antiEntropyIntervalMs?: number
+  /** Delay before reacting to a relay joining or leaving (they come in bursts). Default 2 s. */
+  triggerDelayMs?: number
+  /** Records repaired at once. Default 8. */
+  maxConcurrentReplications?: number
+  /** Drop records this relay is no longer responsible for, once the k closest confirm they hold them. Default true. */
+  cleanup?: boolean
+  /** Message-level fault injection (tests). */
+  faults?: NetworkFaults
+}
+
+export type Health = 'healthy' | 'degraded' | 'critical'
+
+export interface ReplicationSummary {
+  factor: number
+  keys: number
+  healthy: number
+  degraded: number
+  critical: number
+  repairPasses: number
+  repairsDone: number
+  repairsFailed: number
+  cleanedUp: number
+  bytesMoved: number
+  antiEntropyRounds: number
+  pulled: number
+  pushed: number
+  lastRepairAt: number | null
+  lastRepairMs: number | null
+}
+
+/**
+ * Keeps every record this relay holds on the k relays closest to its key:
+ * repair passes push records to closest relays that lack them (also when relays
+ * leave or join), anti-entropy exchanges bucket digests with other relays and
+ * moves only what differs, and records this relay is no longer responsible for
+ * are dropped once their new holders confirm. Only encrypted envelopes move,
+ * and every one received goes through the validator (keeper.put).
+ */
+export class ReplicationManager {
+  readonly factor: number
+  private readonly health = new Map<string, Health>()
+  private readonly stats = { repairPasses: 0, repairsDone: 0, repairsFailed: 0, cleanedUp: 0, bytesMoved: 0, antiEntropyRounds: 0, pulled: 0, pushed: 0, lastRepairAt: null as number | null, lastRepairMs: null as number | null }
+  private timers: Array<ReturnType<typeof setInterval>> = []
+  private repairTimer: ReturnType<typeof setTimeout> | undefined
+  private repairing: Promise<void> | undefined
+  private readonly syncing = new Map<string, Promise<void>>()
+  private started = false
+  private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
+    if (!event.detail.protocols.includes(RECORD_PROTOCOL)) return
+    this.sync(event.detail.peerId).catch(() => {})
+    this.scheduleRepair()
+  }
+
+  private readonly onDisconnect = (): void => { this.scheduleRepair() }
+
+  constructor (private readonly relay: RelayNode, private readonly config: ReplicationConfig = {}) {
+    this.factor = config.factor ?? 3
+  }
+
+  /** Called by the relay once its node runs. Idempotent. */
+  async start (): Promise<void> {
+    if (this.started) return
+    this.started = true
+    const node = this.relay.libp2p
+    await serveSync(node, this.relay.keeper)
+    node.addEventListener('peer:identify', this.onIdentify as EventListener)
+    node.addEventListener('peer:disconnect', this.onDisconnect)
+    this.timers.push(setInterval(() => { this.repair().catch(() => {}) }, this.config.repairIntervalMs ?? 600_000))
+    this.timers.push(setInterval(() => { this.syncAll().catch(() => {}) }, this.config.antiEntropyIntervalMs ?? 60_000))
+  }
+
+  /** Idempotent; a pass under way finishes on its own. */
+  stop (): void {
+    if (!this.started) return
+    this.started = false
+    for (const timer of this.timers) clearInterval(timer)
+    this.timers = []
+    if (this.repairTimer !== undefined) clearTimeout(this.repairTimer)
+    this.repairTimer = undefined
+    try {
+      this.relay.libp2p.removeEventListener('peer:identify', this.onIdentify as EventListener)
+      this.relay.libp2p.removeEventListener('peer:disconnect', this.onDisconnect)
+    } catch {
+      // The node is already gone.
+    }
+  }
+
+  summary (): ReplicationSummary {
+    let healthy = 0
+    let degraded = 0
+    let critical = 0
+    for (const state of this.health.values()) {
+      if (state === 'healthy') healthy++
+      else if (state === 'degraded') degraded++
+      else critical++
+    }
+    return { factor: this.factor, keys: this.health.size, healthy, degraded, critical, ...this.stats }
+  }
+
+  healthOf (key: string): Health | undefined {
+    return this.health.get(key)
+  }
+
+  private scheduleRepair (): void {
+    if (!this.started || this.repairTimer !== undefined) return
+    this.repairTimer = setTimeout(() => {
+      this.repairTimer = undefined
+      this.repair().catch(() => {})
+    }, this.config.triggerDelayMs ?? 2000)
+  }
+
+  /** Relays this one is connected to now: the ones that can hold anything. */
+  private liveRelays (): PeerId[] {
+    const node = this.relay.libp2p
+    const seen = new Map<string, PeerId>()
+    for (const connection of node.getConnections()) seen.set(connection.remotePeer.toString(), connection.remotePeer)
+    return [...seen.values()]
+  }
+
+  private async servesRecords (peer: PeerId): Promise<boolean> {
+    try {
+      return (await this.relay.libp2p.peerStore.get(peer)).protocols.includes(RECORD_PROTOCOL)
+    } catch {
+      return false
+    }
+  }
+
+  private async relaysNow (): Promise<PeerId[]> {
+    const relays: PeerId[] = []
+    for (const peer of this.liveRelays()) if (await this.servesRecords(peer)) relays.push(peer)
+    return relays
+  }
+
+  /** The k closest to `key` among this relay and the live relays. */
+  private responsible (key: string, relays: PeerId[]): PeerId[] {
+    return sortByDistance(new TextEncoder().encode(key), [this.relay.libp2p.peerId, ...relays]).slice(0, this.factor)
+  }
+
+  /** One repair pass over everything held; concurrent calls share it. */
+  async repair (): Promise<void> {
+    this.repairing ??= this.repairPass().finally(() => { this.repairing = undefined })
+    await this.repairing
+  }
+
+  private async repairPass (): Promise<void> {
+    const started = Date.now()
+    const self = this.relay.libp2p.peerId
+    const relays = await this.relaysNow()
+    const index = await this.relay.keeper.digests()
+    // Which keys each remote target should hold, so each gets one batched digest query.
+    const byTarget = new Map<string, { peer: PeerId, keys: string[] }>()
+    const targetsOf = new Map<string, PeerId[]>()
+    for (const key of index.keys()) {
+      const targets = this.responsible(key, relays)
+      targetsOf.set(key, targets)
+      for (const peer of targets) {
+        if (peer.equals(self)) continue
+        const entry = byTarget.get(peer.toString()) ?? { peer, keys: [] }
+        entry.keys.push(key)
+        byTarget.set(peer.toString(), entry)
+      }
+    }
+    const confirmed = new Map<string, number>()
+    await Promise.all([...byTarget.values()].map(async ({ peer, keys }) => {
+      for (let i = 0; i < keys.length; i += MAX_KEYS_PER_REQUEST) {
+        const batch = keys.slice(i, i + MAX_KEYS_PER_REQUEST)
+        let theirs: Map<string, Uint8Array | undefined>
+        try {
+          theirs = await requestDigestsOf(this.relay.libp2p, peer, batch, this.sendOptions())
+        } catch {
+          this.stats.repairsFailed += batch.length
+          continue
+        }
+        await this.inParallel(batch, async key => {
+          const ours = index.get(key)
+          const held = theirs.get(key)
+          if (ours !== undefined && held !== undefined && equalBytes(ours, held)) {
+            confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
+            return
+          }
+          if (await this.push(peer, key)) {
+            this.stats.repairsDone++
+            confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
+          } else {
+            this.stats.repairsFailed++
+          }
+        })
+      }
+    }))
+
+    for (const [key, targets] of targetsOf) {
+      const selfResponsible = targets.some(peer => peer.equals(self))
+      const holders = (confirmed.get(key) ?? 0) + 1
+      this.health.set(key, holders >= this.factor ? 'healthy' : 'degraded')
+      if (!selfResponsible && this.config.cleanup !== false && (confirmed.get(key) ?? 0) >= this.factor) {
+        const digest = index.get(key)
+        if (digest !== undefined && await this.relay.keeper.remove(key, digest)) {
+          this.health.delete(key)
+          this.stats.cleanedUp++
+        }
+      }
+    }
+    for (const key of this.health.keys()) if (!index.has(key)) this.health.delete(key)
+    this.stats.repairPasses++
+    this.stats.lastRepairAt = Date.now()
+    this.stats.lastRepairMs = Date.now() - started
+  }
+
+  /** Sends every version held for `key` to `peer`; true when it now holds them (or newer). */
+  private async push (peer: PeerId, key: string): Promise<boolean> {
+    const records = await this.relay.keeper.get(key)
+    try {
+      for (const record of records) {
+        const answer = await requestRecord(this.relay.libp2p, peer, { op: 'put', key, record }, this.sendOptions())
+        if (answer.status !== 'ok' && answer.code !== 'ERR_STALE_RECORD') return false
+        this.stats.bytesMoved += record.length
+        this.stats.pushed++
+      }
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /** Takes every version `peer` holds for `key` through the validator. */
+  private async pull (peer: PeerId, key: string): Promise<void> {
+    const answer = await requestRecord(this.relay.libp2p, peer, { op: 'get', key }, this.sendOptions())
+    if (answer.status !== 'ok') return
+    for (const record of answer.records) {
+      try {
+        await this.relay.keeper.put(key, record)
+        this.stats.bytesMoved += record.length
+        this.stats.pulled++
+      } catch (error) {
+        // Stale, duplicate or invalid: the keeper already refused it, nothing to do.
+        if (!(error instanceof SlurpError)) throw error
+      }
+    }
+  }
+
+  /** Anti-entropy with every live relay. */
+  async syncAll (): Promise<void> {
+    await Promise.all((await this.relaysNow()).map(async peer => { await this.sync(peer).catch(() => {}) }))
+  }
+
+  /**
+   * One anti-entropy round with `peer`: compare bucket digests, list only the
+   * buckets that differ, then pull what it has that is newer or missing here
+   * (for keys held or owed here) and push what it lacks (for keys it holds or
+   * should hold). Concurrent rounds with one peer share one run.
+   */
+  async sync (peer: PeerId): Promise<void> {
+    const id = peer.toString()
+    const running = this.syncing.get(id)
+    if (running !== undefined) return await running
+    const round = this.syncRound(peer).finally(() => { this.syncing.delete(id) })
+    this.syncing.set(id, round)
+    await round
+  }
+
+  private async syncRound (peer: PeerId): Promise<void> {
+    const node = this.relay.libp2p
+    const theirSummary = await requestSummary(node, peer, this.sendOptions())
+    const index = await this.relay.keeper.digests()
+    const ours = summarise(index)
+    const relays = await this.relaysNow()
+    const self = node.peerId
+    this.stats.antiEntropyRounds++
+    for (let bucket = 0; bucket < BUCKETS; bucket++) {
+      if (equalBytes(ours.digests[bucket] as Uint8Array, theirSummary.digests[bucket] as Uint8Array)) continue
+      const theirs = new Map((await requestEntries(node, peer, bucket, this.sendOptions())).filter(([, d]) => d !== undefined) as Array<[string, Uint8Array]>)
+      const mine = new Map(entriesIn(index, bucket))
+      const keys = new Set([...theirs.keys(), ...mine.keys()])
+      await this.inParallel([...keys], async key => {
+        const their = theirs.get(key)
+        const my = mine.get(key)
+        if (their !== undefined && my !== undefined && equalBytes(their, my)) return
+        const owners = this.responsible(key, relays)
+        if (their !== undefined && (my !== undefined || owners.some(p => p.equals(self)))) await this.pull(peer, key)
+        const now = (await this.relay.keeper.digests()).get(key)
+        if (now !== undefined && (their !== undefined ? !equalBytes(their, now) : owners.some(p => p.equals(peer)))) await this.push(peer, key)
+      })
+    }
+  }
+
+  private async inParallel<T> (items: T[], work: (item: T) => Promise<void>): Promise<void> {
+    let next = 0
+    const lanes = Math.min(this.config.maxConcurrentReplications ?? 8, items.length)
+    await Promise.all(Array.from({ length: lanes }, async () => {
+      while (next < items.length) await work(items[next++] as T)
+    }))
+  }
+
+  private sendOptions (): { faults?: NetworkFaults } {
+    return this.config.faults === undefined ? {} : { faults: this.config.faults }
+  }
+}
