@@ -4,6 +4,9 @@ import { merge as mergeClocks } from './clock/vector-clock.ts'
 import type { VectorClock } from './clock/vector-clock.ts'
 import type { RoleKeyring } from './crypto/keyring.ts'
 import { toBase64url } from './encoding/base64url.ts'
+import { utf8Decode, utf8Encode } from './encoding/bytes.ts'
+import { createMemoryStore } from './store/memory.ts'
+import type { KVStore } from './store/types.ts'
 import { NetworkError, NotFoundError, ReplicationError, SlurpError, UsageError, WriteNotAllowedError, throwIfAborted } from './errors.ts'
 import { KeepConnected } from './net/keep-connected.ts'
 import { closestRelays } from './net/closest.ts'
@@ -11,11 +14,12 @@ import { askClosest } from './net/fan-out.ts'
 import { createSlurpNode } from './net/node.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
 import { requestRecord } from './net/record-protocol.ts'
+import type { NetworkFaults, SendOptions } from './net/request-response.ts'
 import { announceRole, findPeersByRole } from './net/role-discovery.ts'
 import { createContextRecord, openContextRecord } from './record/context-record.ts'
 import type { ContextDraft, ContextItem } from './record/context-item.ts'
 import type { RecordEnvelope } from './record/envelope.ts'
-import { mergeVersion } from './record/siblings.ts'
+import { mergeVersion, siblingSetDigest } from './record/siblings.ts'
 import { validateRecord } from './record/validator.ts'
 import type { ValidationContext } from './record/validator.ts'
 import { isContentType, mayWrite } from './roles/authority.ts'
@@ -39,6 +43,10 @@ export interface PeerInit {
   readonly minReplicas?: number
   /** libp2p options for the peer's own node (transports, keys, listen addresses). */
   readonly node?: Partial<Omit<SlurpNodeInit, 'kind'>>
+  /** Message-level fault injection (tests). */
+  readonly faults?: NetworkFaults
+  /** Where decrypted reads are kept for offline reads and sync(). Memory by default. */
+  readonly cache?: KVStore
 }
 
 export interface PutOptions {
@@ -85,6 +93,30 @@ export interface GetResult {
   readonly conflicts: readonly Conflict[]
 }
 
+export type Health = 'healthy' | 'degraded' | 'critical'
+
+/** Seed 003's ReplicationStatus. */
+export interface ReplicationStatus {
+  readonly address: string
+  readonly key: string
+  /** healthy: ≥ target replicas; degraded: 1 to target-1; critical: none found. */
+  readonly health: Health
+  readonly replicas: number
+  readonly target: number
+  /** Relays (of the closest asked) that hold a valid version. */
+  readonly holders: readonly string[]
+  /** Relays that answered but hold nothing. */
+  readonly missing: readonly string[]
+  /** Relays that could not be asked. */
+  readonly unreachable: readonly string[]
+  /** The winning version's clock, or null when nothing is stored. */
+  readonly version: VectorClock | null
+  /** How many concurrent versions besides the winner exist. */
+  readonly conflicts: number
+  /** Whether every holder holds exactly the same versions. */
+  readonly consistent: boolean
+}
+
 export interface GetOptions {
   /** Read as this role only (default: any held role). */
   readonly as?: string
@@ -111,7 +143,10 @@ export class SlurpPeer {
   private keepConnected: KeepConnected | undefined
   private starting: Promise<void> | undefined
 
+  private readonly cache: KVStore
+
   constructor (private readonly init: PeerInit) {
+    this.cache = init.cache ?? createMemoryStore()
     this.replicationFactor = init.replicationFactor ?? 3
     this.minReplicas = init.minReplicas ?? Math.ceil(this.replicationFactor / 2)
     if (this.minReplicas < 1 || this.minReplicas > this.replicationFactor) {
@@ -131,6 +166,7 @@ export class SlurpPeer {
   /** Idempotent; resolves once the bootstrap relays have been dialled (or tried). */
   async start (options: { signal?: AbortSignal } = {}): Promise<void> {
     this.starting ??= (async () => {
+      await this.cache.open(options)
       const node = await createSlurpNode({ ...this.init.node, kind: 'peer' })
       await node.start()
       this.node = node
@@ -150,6 +186,7 @@ export class SlurpPeer {
     this.keepConnected?.stop()
     await this.node?.stop()
     this.node = undefined
+    await this.cache.close()
   }
 
   private validation (): ValidationContext {
@@ -188,7 +225,7 @@ export class SlurpPeer {
     })
 
     const { answers, failures } = await askClosest(relays, this.replicationFactor, async relay =>
-      await requestRecord(this.libp2p, relay, { op: 'put', key, record: record.bytes }, { signal: options.signal }))
+      await requestRecord(this.libp2p, relay, { op: 'put', key, record: record.bytes }, this.send(options.signal)))
     const acknowledged = answers.filter(answer => answer.value.status === 'ok').length
     if (acknowledged < this.minReplicas) {
       const reasons = [
@@ -215,11 +252,44 @@ export class SlurpPeer {
       const opened = await openContextRecord(sibling, keyring).catch(() => undefined)
       return { meta: metaOf(sibling), ...(opened === undefined ? {} : { item: opened.item }) }
     }))
-    return {
+    const result: GetResult = {
       item,
       meta: { ...metaOf(winner), replicas: fetched.holders.get(toBase64url(winner.signature)) ?? 0, readAs: role },
       conflicts
     }
+    await this.remember(canonical, result)
+    return result
+  }
+
+  /** What the last successful get of `address` returned, without the network. */
+  async cached (address: string, options: { signal?: AbortSignal } = {}): Promise<GetResult | undefined> {
+    const bytes = await this.cache.get(cacheKey(normaliseAddress(address)), options)
+    return bytes === undefined ? undefined : JSON.parse(utf8Decode(bytes)) as GetResult
+  }
+
+  /**
+   * Pulls the newest version of everything this peer has read before, so its
+   * cache catches up after being offline or partitioned. Reports what changed.
+   */
+  async sync (options: { signal?: AbortSignal } = {}): Promise<{ checked: number, updated: string[], failed: Array<{ address: string, error: string }> }> {
+    const addresses: string[] = []
+    for await (const [key] of this.cache.list(CACHE_PREFIX, options)) addresses.push(key.slice(CACHE_PREFIX.length))
+    const updated: string[] = []
+    const failed: Array<{ address: string, error: string }> = []
+    for (const address of addresses) {
+      const before = await this.cached(address, options)
+      try {
+        const after = await this.get(address, options)
+        if (before === undefined || JSON.stringify(before.meta.version) !== JSON.stringify(after.meta.version) || before.conflicts.length !== after.conflicts.length) updated.push(address)
+      } catch (error) {
+        failed.push({ address, error: (error as Error).message })
+      }
+    }
+    return { checked: addresses.length, updated, failed }
+  }
+
+  private async remember (address: string, result: GetResult): Promise<void> {
+    await this.cache.put(cacheKey(address), utf8Encode(JSON.stringify(result)))
   }
 
   /**
@@ -229,7 +299,7 @@ export class SlurpPeer {
   private async fetch (key: string, relays: PeerId[], signal?: AbortSignal): Promise<Fetched> {
     throwIfAborted(signal)
     const { answers, failures } = await askClosest(relays, this.replicationFactor, async relay =>
-      await requestRecord(this.libp2p, relay, { op: 'get', key }, { signal }))
+      await requestRecord(this.libp2p, relay, { op: 'get', key }, this.send(signal)))
     let siblings: readonly RecordEnvelope[] = []
     const holders = new Map<string, number>()
     let answered = 0
@@ -251,6 +321,10 @@ export class SlurpPeer {
     return { siblings: [...siblings], holders, answered, asked: answers.length + failures.length }
   }
 
+  private send (signal?: AbortSignal): SendOptions {
+    return { ...(signal === undefined ? {} : { signal }), ...(this.init.faults === undefined ? {} : { faults: this.init.faults }) }
+  }
+
   /** The relays to ask for `key`, closest first, with stand-ins for unreachable ones. */
   private async candidates (key: string, signal?: AbortSignal): Promise<PeerId[]> {
     const relays = await closestRelays(this.libp2p, this.libp2p.services.dht, key, this.replicationFactor * 2, { signal })
@@ -259,19 +333,56 @@ export class SlurpPeer {
   }
 
   /**
-   * Where an address is stored: its key, the relays responsible for it and how
-   * many versions each holds (0 = missing there). Nothing is decrypted.
+   * Seed 003's ReplicationStatus for an address, as the relays responsible for
+   * it report: how many hold it against the target, which ones, the winning
+   * version and how many concurrent versions exist. Nothing is decrypted.
    */
-  async locate (address: string, options: { signal?: AbortSignal } = {}): Promise<{ address: string, key: string, target: number, replicas: number, relays: Array<{ peerId: string, versions: number | null }> }> {
+  async replicationStatus (address: string, options: { signal?: AbortSignal } = {}): Promise<ReplicationStatus> {
     const canonical = normaliseAddress(address)
     const key = await dhtKey(canonical)
     const { answers, failures } = await askClosest(await this.candidates(key, options.signal), this.replicationFactor, async relay =>
-      await requestRecord(this.libp2p, relay, { op: 'get', key }, options))
-    const report = [
-      ...answers.map(({ peer, value }) => ({ peerId: peer.toString(), versions: value.status === 'ok' ? value.records.length : null })),
-      ...failures.map(({ peer }) => ({ peerId: peer.toString(), versions: null }))
-    ]
-    return { address: canonical, key, target: this.replicationFactor, replicas: report.filter(r => (r.versions ?? 0) > 0).length, relays: report }
+      await requestRecord(this.libp2p, relay, { op: 'get', key }, this.send(options.signal)))
+    const holders: string[] = []
+    const missing: string[] = []
+    const digests = new Set<string>()
+    let siblings: readonly RecordEnvelope[] = []
+    for (const { peer, value } of answers) {
+      if (value.status !== 'ok' || value.records.length === 0) {
+        missing.push(peer.toString())
+        continue
+      }
+      const verified: RecordEnvelope[] = []
+      for (const bytes of value.records) {
+        try {
+          verified.push(await validateRecord(bytes, this.validation(), key))
+        } catch (error) {
+          if (!(error instanceof SlurpError)) throw error
+        }
+      }
+      if (verified.length === 0) {
+        missing.push(peer.toString())
+        continue
+      }
+      holders.push(peer.toString())
+      digests.add(toBase64url(siblingSetDigest(verified)))
+      for (const envelope of verified) siblings = mergeVersion(siblings, envelope).siblings
+    }
+    const replicas = holders.length
+    const health: Health = replicas >= this.replicationFactor ? 'healthy' : replicas > 0 ? 'degraded' : 'critical'
+    const winner = siblings[0]
+    return {
+      address: canonical,
+      key,
+      health,
+      replicas,
+      target: this.replicationFactor,
+      holders,
+      missing,
+      unreachable: failures.map(failure => failure.peer.toString()),
+      version: winner?.clock ?? null,
+      conflicts: Math.max(0, siblings.length - 1),
+      consistent: digests.size <= 1
+    }
   }
 
   /** Tells the DHT this peer acts in `role` (seed 003's AnnounceRole). */
@@ -293,6 +404,12 @@ export class SlurpPeer {
       dhtMode: node.services.dht.getMode()
     }
   }
+}
+
+const CACHE_PREFIX = 'context/'
+
+function cacheKey (address: string): string {
+  return `${CACHE_PREFIX}${address}`
 }
 
 function metaOf (envelope: RecordEnvelope): Omit<RecordMeta, 'readAs' | 'replicas'> {

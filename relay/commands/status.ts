@@ -11,7 +11,8 @@ export const status: Command = {
   usage: 'slurp status [ADDRESS] [--dir .slurp] [--bootstrap MA]...',
   details: [
     'Without ADDRESS: peer id, connected relays, DHT mode, policy version.',
-    'With ADDRESS: its DHT key, the relays responsible for it, which of them hold it.'
+    'With ADDRESS: its replication status: health (healthy, degraded, critical), replicas',
+    'against the target, which relays hold it, the winning version and any conflicts.'
   ].join('\n'),
   options: { ...DIR_OPTION, ...MESH_OPTIONS },
   allowPositionals: true,
@@ -26,7 +27,7 @@ export const status: Command = {
         printJson(io, self)
         return
       }
-      printJson(io, { ...self, record: await peer.locate(address) })
+      printJson(io, { ...self, record: await peer.replicationStatus(address) })
     })
   }
 }

@@ -32,7 +32,7 @@ describe('republish, role discovery, reconnection', () => {
     const key = await dhtKey(address)
     const holder = relays[4] as RelayNode
     await holder.keeper.put(key, record.bytes)
-    expect((await bob.locate(address)).replicas).toBeLessThanOrEqual(1)
+    expect((await bob.replicationStatus(address)).health).not.toBe('healthy')
     await holder.replication.repair()
     const summary = holder.replication.summary()
     expect(summary.repairsFailed).toBe(0)
@@ -41,8 +41,9 @@ describe('republish, role discovery, reconnection', () => {
     // k closest confirmed they hold it and the holder let it go.
     expect(summary.healthy + summary.cleanedUp).toBe(1)
     expect(await holder.keeper.has(key)).toBe(summary.healthy === 1)
-    const located = await bob.locate(address)
-    expect(located.replicas).toBe(3)
+    const located = await bob.replicationStatus(address)
+    expect(located).toMatchObject({ health: 'healthy', replicas: 3, target: 3, conflicts: 0, consistent: true })
+    expect(located.version).toEqual(record.envelope.clock)
     expect((await bob.get(address)).item.summary).toBe('lonely')
   })
 

@@ -54,6 +54,20 @@ describe('mesh: 5 relays, peers on loopback', () => {
     expect((await reader.get(address)).item.summary).toBe('v2')
   })
 
+  it('reads are cached for offline use, and sync() pulls newer versions of what was read', async () => {
+    const address = 'ucxl://project123/docs/changelog'
+    await writer.put(address, { summary: 'first' }, { as: 'backend_developer' })
+    await reader.get(address)
+    expect((await reader.cached(address))?.item.summary).toBe('first')
+    await writer.put(address, { summary: 'second' }, { as: 'backend_developer' })
+    expect((await reader.cached(address))?.item.summary).toBe('first')
+    const report = await reader.sync()
+    expect(report.updated).toContain(address)
+    expect(report.failed).toEqual([])
+    expect((await reader.cached(address))?.item.summary).toBe('second')
+    expect((await reader.sync()).updated).toEqual([])
+  })
+
   it('missing addresses are NotFoundError; read_only roles cannot write', async () => {
     await expect(reader.get('ucxl://project123/nothing/here')).rejects.toThrow(NotFoundError)
     await expect(writer.put('ucxl://project123/x', { summary: 'x' }, { as: 'observer', type: 'suggestion' })).rejects.toThrow(WriteNotAllowedError)
