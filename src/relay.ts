@@ -108,6 +108,9 @@ export class RelayNode {
       const timedOut = new Promise<boolean>(resolve => { timer = setTimeout(() => { resolve(true) }, this.init.stopTimeoutMs ?? 5000) })
       this.stopTimedOut = await Promise.race([Promise.resolve(node.stop()).then(() => false), timedOut])
       clearTimeout(timer)
+      // A stop that did not finish may leave connections open with no handlers
+      // behind them: others would keep treating this relay as alive. Cut them.
+      if (this.stopTimedOut) for (const connection of node.getConnections()) connection.abort(new Error('relay stopped'))
     }
     await this.init.store.close()
   }

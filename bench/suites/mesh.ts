@@ -13,9 +13,15 @@ import type { MeshNetwork } from '../mesh/network.ts'
 import { peerWork } from '../mesh/peer-work.ts'
 import { runStorageChild } from '../mesh/child.ts'
 import type { StorageFacts } from '../mesh/storage.ts'
+import { tolerateConnectResets } from '../mesh/stray-resets.ts'
 
 export interface MeshReport {
-  readonly facts: { readonly latency: LatencyFacts[], readonly storage: StorageFacts }
+  readonly facts: {
+    readonly latency: LatencyFacts[]
+    readonly storage: StorageFacts
+    /** Uncaught connect resets survived in this process (see stray-resets.ts); the storage child counts its own. */
+    readonly connectResets: number
+  }
   readonly memory: MeshMemory
 }
 
@@ -45,6 +51,7 @@ const QUICK = {
  */
 export async function meshSuite (options: BenchOptions, emit: (section: Section) => void): Promise<MeshReport> {
   const plan = options.quick ? QUICK : FULL
+  const resets = tolerateConnectResets()
   const network = await createMeshNetwork()
   const show = (section: Section): void => {
     clearProgress()
@@ -62,7 +69,7 @@ export async function meshSuite (options: BenchOptions, emit: (section: Section)
 
   const { section, facts: storage } = await runStorageChild(plan.records, plan.reads)
   show(section)
-  return { facts: { latency, storage }, memory: { records: storage.records, rss: Math.max(storage.rssLoaded, storage.rssAfterGets) } }
+  return { facts: { latency, storage, connectResets: resets.stop() }, memory: { records: storage.records, rss: Math.max(storage.rssLoaded, storage.rssAfterGets) } }
 }
 
 function scenarios (plan: typeof FULL): LatencyScenario[] {

@@ -46,6 +46,8 @@ export interface ReplicationSummary {
   pushed: number
   lastRepairAt: number | null
   lastRepairMs: number | null
+  /** The latest failures (newest last), for operators. */
+  recentErrors: string[]
 }
 
 /**
@@ -64,6 +66,7 @@ export class ReplicationManager {
   private repairTimer: ReturnType<typeof setTimeout> | undefined
   private repairing: Promise<void> | undefined
   private readonly syncing = new Map<string, Promise<void>>()
+  private readonly recentErrors: string[] = []
   private started = false
   private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
     if (!event.detail.protocols.includes(RECORD_PROTOCOL)) return
@@ -114,7 +117,7 @@ export class ReplicationManager {
       else if (state === 'degraded') degraded++
       else critical++
     }
-    return { factor: this.factor, keys: this.health.size, healthy, degraded, critical, ...this.stats }
+    return { factor: this.factor, keys: this.health.size, healthy, degraded, critical, ...this.stats, recentErrors: [...this.recentErrors] }
   }
 
   healthOf (key: string): Health | undefined {
@@ -164,8 +167,23 @@ export class ReplicationManager {
 
   private async repairPass (): Promise<void> {
     const started = Date.now()
+    let relays = await this.relaysNow()
+    // Relays that fail here are left out and their keys placed again on the next
+    // closest: a connected relay can still be one that stopped answering.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const unreachable = await this.repairOnce(relays)
+      if (unreachable.size === 0) break
+      relays = relays.filter(peer => !unreachable.has(peer.toString()))
+    }
+    this.stats.repairPasses++
+    this.stats.lastRepairAt = Date.now()
+    this.stats.lastRepairMs = Date.now() - started
+  }
+
+  /** One placement of every key on its k closest among `relays`; returns the relays that failed. */
+  private async repairOnce (relays: PeerId[]): Promise<Set<string>> {
+    const unreachable = new Set<string>()
     const self = this.relay.libp2p.peerId
-    const relays = await this.relaysNow()
     const index = await this.relay.keeper.digests()
     // Which keys each remote target should hold, so each gets one batched digest query.
     const byTarget = new Map<string, { peer: PeerId, keys: string[] }>()
@@ -187,9 +205,11 @@ export class ReplicationManager {
         let theirs: Map<string, Uint8Array | undefined>
         try {
           theirs = await requestDigestsOf(this.relay.libp2p, peer, batch, this.sendOptions())
-        } catch {
+        } catch (error) {
           this.stats.repairsFailed += batch.length
-          continue
+          this.noteError(`digests from ${peer.toString()}: ${(error as Error).message}`)
+          unreachable.add(peer.toString())
+          return
         }
         await this.inParallel(batch, async key => {
           const ours = index.get(key)
@@ -203,6 +223,7 @@ export class ReplicationManager {
             confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
           } else {
             this.stats.repairsFailed++
+            unreachable.add(peer.toString())
           }
         })
       }
@@ -221,9 +242,7 @@ export class ReplicationManager {
       }
     }
     for (const key of this.health.keys()) if (!index.has(key)) this.health.delete(key)
-    this.stats.repairPasses++
-    this.stats.lastRepairAt = Date.now()
-    this.stats.lastRepairMs = Date.now() - started
+    return unreachable
   }
 
   /** Sends every version held for `key` to `peer`; true when it now holds them (or newer). */
@@ -232,14 +251,23 @@ export class ReplicationManager {
     try {
       for (const record of records) {
         const answer = await requestRecord(this.relay.libp2p, peer, { op: 'put', key, record }, this.sendOptions())
-        if (answer.status !== 'ok' && answer.code !== 'ERR_STALE_RECORD') return false
+        if (answer.status !== 'ok' && answer.code !== 'ERR_STALE_RECORD') {
+          this.noteError(`push to ${peer.toString()}: ${answer.code}: ${answer.message}`)
+          return false
+        }
         this.stats.bytesMoved += record.length
         this.stats.pushed++
       }
       return true
-    } catch {
+    } catch (error) {
+      this.noteError(`push to ${peer.toString()}: ${(error as Error).message}`)
       return false
     }
+  }
+
+  private noteError (message: string): void {
+    this.recentErrors.push(`${new Date().toISOString()} ${message}`)
+    if (this.recentErrors.length > 10) this.recentErrors.shift()
   }
 
   /** Takes every version `peer` holds for `key` through the validator. */

@@ -1,0 +1,195 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { NetworkError } from '../../src/errors.ts'
+import { SlurpPeer } from '../../src/peer.ts'
+import type { PeerInit } from '../../src/peer.ts'
+import type { NetworkFaults } from '../../src/net/request-response.ts'
+import { RelayNode } from '../../src/relay.ts'
+import type { ReplicationConfig } from '../../src/replication/manager.ts'
+import { createMemoryStore } from '../../src/store/memory.ts'
+import type { KVStore } from '../../src/store/types.ts'
+import { createTestMember } from '../helpers/network.ts'
+import type { TestNetwork } from '../helpers/network.ts'
+import type { Random } from './random.ts'
+
+/**
+ * Many real relays in one process that a test can kill, restart, partition
+ * and heal, with message drops and delays: the fault harness. Partitions are a
+ * connection gater on every node (no dial, no accept across groups) plus
+ * hanging up connections that crossed; drops and delays hook every request.
+ */
+export const FAST_REPLICATION: ReplicationConfig = {
+  repairIntervalMs: 1000,
+  antiEntropyIntervalMs: 500,
+  triggerDelayMs: 100,
+  maxConcurrentReplications: 16
+}
+
+interface Slot {
+  index: number
+  privateKey: PrivateKey
+  peerId: string
+  port: number
+  store: KVStore
+  relay: RelayNode | undefined
+}
+
+export class Cluster {
+  readonly slots: Slot[] = []
+  readonly peers: SlurpPeer[] = []
+  /** Group of each node by peer id; nodes in different groups cannot talk. */
+  private readonly groups = new Map<string, number>()
+  /** Probability that a request is dropped, and the most a request is delayed (ms). */
+  dropRate = 0
+  maxDelayMs = 0
+
+  private constructor (readonly network: TestNetwork, private readonly random: Random, private readonly replication: ReplicationConfig) {}
+
+  static async start (network: TestNetwork, relays: number, random: Random, replication: ReplicationConfig = FAST_REPLICATION): Promise<Cluster> {
+    const cluster = new Cluster(network, random, replication)
+    for (let i = 0; i < relays; i++) await cluster.addRelay()
+    return cluster
+  }
+
+  readonly faults: NetworkFaults = {
+    beforeRequest: async () => {
+      if (this.maxDelayMs > 0) await new Promise(resolve => setTimeout(resolve, this.random.int(this.maxDelayMs + 1)))
+      if (this.dropRate > 0 && this.random.next() < this.dropRate) throw new NetworkError('dropped by the fault harness')
+    }
+  }
+
+  private gater (self: () => string): Record<string, unknown> {
+    const blocked = (peer: PeerId): boolean => (this.groups.get(peer.toString()) ?? 0) !== (this.groups.get(self()) ?? 0)
+    return {
+      denyDialPeer: blocked,
+      denyInboundEncryptedConnection: blocked,
+      denyOutboundEncryptedConnection: blocked
+    }
+  }
+
+  get live (): RelayNode[] {
+    return this.slots.flatMap(slot => slot.relay === undefined ? [] : [slot.relay])
+  }
+
+  relayAddresses (except?: number): string[] {
+    return this.slots.filter(slot => slot.index !== except).map(slot => `/ip4/127.0.0.1/tcp/${slot.port}/p2p/${slot.peerId}`)
+  }
+
+  /** Adds a relay (a new identity) bootstrapped from the others. */
+  async addRelay (): Promise<number> {
+    const privateKey = await generateKeyPair('Ed25519')
+    const slot: Slot = { index: this.slots.length, privateKey, peerId: '', port: 0, store: createMemoryStore(), relay: undefined }
+    this.slots.push(slot)
+    await this.startSlot(slot)
+    return slot.index
+  }
+
+  private async startSlot (slot: Slot): Promise<void> {
+    const relay = new RelayNode({
+      network: { rootPublicKey: this.network.root.publicKey, policy: this.network.policy },
+      store: slot.store,
+      bootstrap: this.relayAddresses(slot.index).filter(address => !address.includes('/tcp/0/')),
+      node: {
+        privateKey: slot.privateKey,
+        listen: [`/ip4/127.0.0.1/tcp/${slot.port}`],
+        connectionGater: this.gater(() => slot.peerId)
+      },
+      replication: { ...this.replication, faults: this.faults },
+      stopTimeoutMs: 2000
+    })
+    await relay.start()
+    slot.relay = relay
+    slot.peerId = relay.libp2p.peerId.toString()
+    slot.port = Number(relay.multiaddrs()[0]?.split('/')[4])
+  }
+
+  /** Stops a relay; its store keeps what it held, as a disk would. */
+  async kill (index: number): Promise<void> {
+    const slot = this.slots[index] as Slot
+    const relay = slot.relay
+    slot.relay = undefined
+    await relay?.stop()
+  }
+
+  /** Starts a killed relay again with the same identity, address and store. */
+  async restart (index: number): Promise<void> {
+    const slot = this.slots[index] as Slot
+    if (slot.relay === undefined) await this.startSlot(slot)
+  }
+
+  async peer (roles: string[], options: Partial<PeerInit> = {}): Promise<SlurpPeer> {
+    const member = await createTestMember(this.network, roles)
+    let id = ''
+    const peer = new SlurpPeer({
+      network: { rootPublicKey: this.network.root.publicKey, policy: this.network.policy },
+      member: { signer: member.signer, certificate: member.certificate },
+      keyring: await this.network.keyring(...roles),
+      bootstrap: this.relayAddresses(),
+      faults: this.faults,
+      node: { connectionGater: this.gater(() => id) },
+      ...options
+    })
+    await peer.start()
+    id = peer.peerId.toString()
+    this.peers.push(peer)
+    return peer
+  }
+
+  /** Splits nodes into groups (relay indexes per group; peers listed go with the group). */
+  async partition (groups: Array<{ relays: number[], peers?: SlurpPeer[] }>): Promise<void> {
+    groups.forEach((group, g) => {
+      for (const index of group.relays) this.groups.set((this.slots[index] as Slot).peerId, g)
+      for (const peer of group.peers ?? []) this.groups.set(peer.peerId.toString(), g)
+    })
+    await this.hangUpAcrossGroups()
+  }
+
+  /** Everyone in one group again, and reconnected. */
+  async heal (): Promise<void> {
+    this.groups.clear()
+    await Promise.all(this.live.map(async relay => {
+      await Promise.all(this.relayAddresses().map(async address => {
+        if (address.endsWith(relay.libp2p.peerId.toString())) return
+        await relay.libp2p.dial((await import('@multiformats/multiaddr')).multiaddr(address), { signal: AbortSignal.timeout(3000) }).catch(() => {})
+      }))
+    }))
+  }
+
+  private async hangUpAcrossGroups (): Promise<void> {
+    const nodes = [...this.live.map(relay => relay.libp2p), ...this.peers.map(peer => peer.libp2p)]
+    await Promise.all(nodes.map(async node => {
+      const mine = this.groups.get(node.peerId.toString()) ?? 0
+      await Promise.all(node.getConnections()
+        .filter(connection => (this.groups.get(connection.remotePeer.toString()) ?? 0) !== mine)
+        .map(async connection => { await connection.close().catch(() => { connection.abort(new Error('partitioned')) }) }))
+    }))
+  }
+
+  /**
+   * Runs repair and anti-entropy on every live relay until a whole round moves
+   * nothing, as the timers would in time; bounded by `timeoutMs`.
+   */
+  async settle (timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    let quietRounds = 0
+    while (quietRounds < 2) {
+      if (Date.now() > deadline) throw new Error(`cluster did not settle within ${timeoutMs} ms`)
+      const before = this.moved()
+      await Promise.all(this.live.map(async relay => { await relay.replication.syncAll() }))
+      await Promise.all(this.live.map(async relay => { await relay.replication.repair() }))
+      quietRounds = this.moved() === before ? quietRounds + 1 : 0
+    }
+  }
+
+  private moved (): number {
+    return this.live.reduce((sum, relay) => {
+      const s = relay.replication.summary()
+      return sum + s.pulled + s.pushed + s.repairsDone + s.cleanedUp
+    }, 0)
+  }
+
+  async stop (): Promise<void> {
+    await Promise.all(this.peers.map(async peer => { await peer.stop() }))
+    await Promise.all(this.slots.map(async slot => { await this.kill(slot.index) }))
+  }
+}
