@@ -60,11 +60,9 @@ if (runsMesh(options)) {
   })
   meshGoals = checkMeshGoals(meshSections, mesh.memory)
 }
-const resets = mesh === undefined ? 0 : mesh.facts.connectResets + (mesh.facts.storage.connectResets ?? 0)
 
 if (goals.length > 0) process.stdout.write(renderGoals(goals))
 if (meshGoals.length > 0) process.stdout.write(`${goals.length > 0 ? '\n' : ''}${renderMeshGoals(meshGoals)}`)
-if (resets > 0) process.stdout.write(`\nWARNING: ${resets} uncaught "connect ECONNRESET" errors were counted instead of ending the run (bench/mesh/stray-resets.ts)\n`)
 process.stdout.write(`\ntook ${((performance.now() - started) / 1000).toFixed(1)} s\n`)
 if (options.jsonPath !== undefined) {
   await writeJsonResults(options.jsonPath, machine, options.quick, sections, goals, {

@@ -42,6 +42,27 @@ export async function startPeer (network: MeshNetwork, relays: readonly RelayNod
   return peer
 }
 
+/**
+ * Dials every relay the peer is not connected to, up to `attempts` times
+ * each: under load a loopback dial at start-up now and then fails (ECONNRESET),
+ * and a timed ping or record request would then pay for a fresh dial or throw.
+ * Returns the errors of the failed attempts.
+ */
+export async function connectAll (peer: SlurpPeer, relays: readonly RelayNode[], attempts = 3): Promise<string[]> {
+  const failed: string[] = []
+  for (const relay of relays) {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (peer.libp2p.getConnections(relay.libp2p.peerId).length > 0) break
+      try {
+        await peer.libp2p.dial(relay.libp2p.peerId, { signal: AbortSignal.timeout(5000) })
+      } catch (error) {
+        failed.push((error as Error).message)
+      }
+    }
+  }
+  return failed
+}
+
 export async function stopAll (peers: readonly SlurpPeer[], relays: readonly RelayNode[]): Promise<void> {
   await Promise.all(peers.map(async peer => { await peer.stop() }))
   await Promise.all(relays.map(async relay => { await relay.stop() }))

@@ -6,7 +6,7 @@ import type { Ping } from '@libp2p/ping'
 import type { Group, Row, Section } from '../section.ts'
 import { median } from '../stats.ts'
 import { lookupAgreement } from './agreement.ts'
-import { MESH_ROLE, startPeer, startRelays, stopAll } from './cluster.ts'
+import { MESH_ROLE, connectAll, startPeer, startRelays, stopAll } from './cluster.ts'
 import { contextDraft, meshAddress } from './draft.ts'
 import { LookupProbe } from './lookup-probe.ts'
 import type { MeshNetwork } from './network.ts'
@@ -50,7 +50,11 @@ export interface LatencyFacts {
   readonly rawMisses: number
   /** Connections the two peers opened during the timed rounds (0: no sample paid for a dial). */
   readonly dials: number
-  /** Keys where the DHT lookup chose the same 3 relays as the peer store alone. */
+  /** Errors of dials that failed while connecting the peers to every relay before the rounds (retried). */
+  readonly failedDials: string[]
+  /** DHT lookups closestRelays made per put or get (1 before src/net/closest.ts learnt to skip them). */
+  readonly lookupsPerOperation: number
+  /** Keys where adding a DHT lookup's results to the known relays did not change the 3 closest. */
   readonly agreement: { readonly same: number, readonly of: number }
   readonly sequential?: Sequential
 }
@@ -68,6 +72,7 @@ export async function meshLatency (network: MeshNetwork, scenario: LatencyScenar
   const member = await network.member([MESH_ROLE])
   const writer = await startPeer(network, relays, member)
   const reader = await startPeer(network, relays)
+  const failedDials = [...await connectAll(writer, relays), ...await connectAll(reader, relays)]
   const startSeconds = (performance.now() - startStarted) / 1000
   try {
     for (const node of [...relays.map(relay => relay.libp2p), writer.libp2p, reader.libp2p]) registerRawNamespace(node.services.dht)
@@ -120,7 +125,8 @@ export async function meshLatency (network: MeshNetwork, scenario: LatencyScenar
           return { 'raw-get': answer.totalMs, 'raw-get-first': answer.firstMs }
         }
       },
-      { id: 'phases', run: async i => await putByPhases(writer, network, member, phased(i), i) },
+      { id: 'phases', run: async i => await putByPhases(writer, writerLookups, network, member, phased(i), i) },
+      { id: 'lookup', run: async i => { await readerLookups.lookup(await keyBytes(meshAddress(`${scenarioName}-d`, i))) } },
       // Floors for one request/response on a fresh stream, the unit a put or get is made of.
       { id: 'ping', run: async i => { await ping(reader, relays[i % relays.length] as RelayNode) } },
       {
@@ -137,11 +143,11 @@ export async function meshLatency (network: MeshNetwork, scenario: LatencyScenar
       dials.reset()
     })
     const timedDials = dials.count()
-    const lookups = [...writerLookups.drain(), ...readerLookups.drain()]
+    const lookupsInside = [...writerLookups.drain(), ...readerLookups.drain()]
     const served = relayProbe.drain()
 
     const idleCores = await idleLoad(1000)
-    const agreement = await lookupAgreement(reader, scenario.agreementKeys)
+    const agreement = await lookupAgreement(reader, readerLookups, scenario.agreementKeys)
     const sequential = scenario.sequentialPuts > 0
       ? await sequentialPuts(writer, scenarioName, scenario.sequentialPuts, scenario.sequentialBudgetMs)
       : undefined
@@ -157,10 +163,12 @@ export async function meshLatency (network: MeshNetwork, scenario: LatencyScenar
       rawReplicas: Math.round(median(rawReplicas)),
       rawMisses,
       dials: timedDials,
+      failedDials,
+      lookupsPerOperation: lookupsInside.length / (2 * result.rounds),
       agreement,
       ...(sequential === undefined ? {} : { sequential })
     }
-    return { section: latencySection(scenario.relays, result, lookups, served, facts), facts }
+    return { section: latencySection(scenario.relays, result, lookupsInside, served, facts), facts }
   } finally {
     await stopAll([writer, reader], relays)
   }
@@ -190,7 +198,8 @@ function latencySection (relays: number, result: RoundsResult, lookups: number[]
     {
       label: `inside, ${relays} relays`,
       rows: [
-        row('lookup', 'DHT lookup in put/get (getClosestPeers)', lookups),
+        row('lookup', 'one DHT lookup (getClosestPeers)', times.get('lookup')),
+        row('lookup-inside', 'DHT lookups made inside put/get', lookups),
         row('ping', 'libp2p ping, one relay (new stream)', times.get('ping')),
         row('record-get', 'one record get, one relay (new stream)', times.get('record-get')),
         row('phase-locate', 'put step: pick 3 relays from the peer store', times.get('phase-locate')),
@@ -203,9 +212,9 @@ function latencySection (relays: number, result: RoundsResult, lookups: number[]
     }
   ]
   const notes = [
-    `${result.rounds} rounds, each on fresh addresses; started in ${facts.startSeconds.toFixed(1)} s; every slurp put acknowledged by 3 relays${facts.shortPuts === 0 ? '' : ` except ${facts.shortPuts}`}.`,
+    `${result.rounds} rounds, each on fresh addresses; started in ${facts.startSeconds.toFixed(1)} s${facts.failedDials.length === 0 ? '' : ` (${facts.failedDials.length} dials retried: ${[...new Set(facts.failedDials)].join('; ')})`}; every slurp put acknowledged by 3 relays${facts.shortPuts === 0 ? '' : ` except ${facts.shortPuts}`}; closestRelays made ${facts.lookupsPerOperation.toFixed(2)} DHT lookups per put or get.`,
     `During the rounds the one JavaScript thread all ${relays + 2} nodes share was busy ${(facts.eventLoopBusy * 100).toFixed(0)}% of the time (${facts.busyCores.toFixed(2)} cores on all threads; ${facts.idleCores.toFixed(2)} with the mesh idle afterwards); the peers opened ${facts.dials} connections meanwhile.`,
-    `"DHT lookup skipped": getClosestPeers finds nothing, so closestRelays sorts the relays in the peer store; it chose the same 3 relays as the lookup for ${facts.agreement.same} of ${facts.agreement.of} keys.`
+    `"DHT lookup skipped": getClosestPeers finds nothing, so closestRelays sorts the relays in the peer store. Adding a lookup's results changed the 3 closest for ${facts.agreement.of - facts.agreement.same} of ${facts.agreement.of} keys.`
   ]
   if (facts.rawMisses > 0) notes.push(`${facts.rawMisses} kad-dht gets found no value.`)
   if (facts.sequential !== undefined) {
@@ -224,6 +233,10 @@ async function sequentialPuts (writer: SlurpPeer, scenario: string, count: numbe
   }
   const seconds = (performance.now() - started) / 1000
   return { puts, seconds, perSecond: puts / seconds }
+}
+
+async function keyBytes (address: string): Promise<Uint8Array> {
+  return new TextEncoder().encode(await dhtKey(address))
 }
 
 async function ping (peer: SlurpPeer, relay: RelayNode): Promise<void> {

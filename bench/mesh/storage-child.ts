@@ -3,7 +3,6 @@ import '../../src/runtime/node-shim.ts'
 import { createMeshNetwork } from './network.ts'
 import type { RoundBudget } from './rounds.ts'
 import { meshStorage } from './storage.ts'
-import { tolerateConnectResets } from './stray-resets.ts'
 
 /**
  * The storage scenario as a process of its own (started by runStorageChild):
@@ -11,6 +10,5 @@ import { tolerateConnectResets } from './stray-resets.ts'
  * twenty relays before it left behind. Prints the result as JSON on stdout.
  */
 const { records, budget } = JSON.parse(process.argv[2] ?? '') as { records: number, budget: RoundBudget }
-const resets = tolerateConnectResets()
-const { section, facts } = await meshStorage(await createMeshNetwork(), records, budget)
-process.stdout.write(JSON.stringify({ section, facts: { ...facts, connectResets: resets.stop() } }))
+const result = await meshStorage(await createMeshNetwork(), records, budget)
+process.stdout.write(JSON.stringify(result))

@@ -28,8 +28,6 @@ export interface StorageFacts {
   readonly rssAfterGets: number
   readonly heapUsedLoaded: number
   readonly rounds: number
-  /** Set by storage-child.ts: uncaught connect resets it survived. */
-  readonly connectResets?: number
 }
 
 /**

@@ -12,15 +12,14 @@ import { createMeshNetwork } from '../mesh/network.ts'
 import type { MeshNetwork } from '../mesh/network.ts'
 import { peerWork } from '../mesh/peer-work.ts'
 import { runStorageChild } from '../mesh/child.ts'
+import { sourceState } from '../mesh/source-state.ts'
 import type { StorageFacts } from '../mesh/storage.ts'
-import { tolerateConnectResets } from '../mesh/stray-resets.ts'
 
 export interface MeshReport {
   readonly facts: {
+    readonly source: string
     readonly latency: LatencyFacts[]
     readonly storage: StorageFacts
-    /** Uncaught connect resets survived in this process (see stray-resets.ts); the storage child counts its own. */
-    readonly connectResets: number
   }
   readonly memory: MeshMemory
 }
@@ -51,13 +50,15 @@ const QUICK = {
  */
 export async function meshSuite (options: BenchOptions, emit: (section: Section) => void): Promise<MeshReport> {
   const plan = options.quick ? QUICK : FULL
-  const resets = tolerateConnectResets()
   const network = await createMeshNetwork()
   const show = (section: Section): void => {
     clearProgress()
     emit(section)
   }
-  show(await peerWork(network, options))
+  const source = await sourceState()
+  const work = await peerWork(network, options)
+  work.notes.push(`Mesh figures are of ${source}.`)
+  show(work)
 
   const latency: LatencyFacts[] = []
   const value = await rawValueLike(network)
@@ -69,7 +70,7 @@ export async function meshSuite (options: BenchOptions, emit: (section: Section)
 
   const { section, facts: storage } = await runStorageChild(plan.records, plan.reads)
   show(section)
-  return { facts: { latency, storage, connectResets: resets.stop() }, memory: { records: storage.records, rss: Math.max(storage.rssLoaded, storage.rssAfterGets) } }
+  return { facts: { source, latency, storage }, memory: { records: storage.records, rss: Math.max(storage.rssLoaded, storage.rssAfterGets) } }
 }
 
 function scenarios (plan: typeof FULL): LatencyScenario[] {

@@ -7,15 +7,17 @@ import { RECORD_PROTOCOL } from './record-messages.ts'
  * Relays for a key, closest first by XOR distance between sha256(key) and
  * sha256(peer id), as Kademlia measures it: the first `count` are responsible
  * for it, the rest stand in when those cannot be reached (see askClosest).
- * Candidates come from a DHT lookup (bounded in time) plus every relay already
- * known; peers known not to serve records are left out.
+ * Candidates are every relay already known (identified), plus a DHT lookup
+ * (bounded in time) when fewer than `count` are known or `lookup` is 'always':
+ * a lookup costs round trips to many peers, and the relays a node talks to
+ * become known anyway. Peers known not to serve records are left out.
  */
-export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key: string, count: number, options: { signal?: AbortSignal, lookupMs?: number } = {}): Promise<PeerId[]> {
+export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key: string, count: number, options: { signal?: AbortSignal, lookupMs?: number, lookup?: 'always' | 'when-needed' } = {}): Promise<PeerId[]> {
   const keyBytes = new TextEncoder().encode(key)
   const candidates = new Map<string, PeerId>()
   for (const peer of await knownRelays(node)) candidates.set(peer.toString(), peer)
 
-  if (dht !== undefined) {
+  if (dht !== undefined && (options.lookup === 'always' || candidates.size < count)) {
     const signal = AbortSignal.any([AbortSignal.timeout(options.lookupMs ?? 3000), ...(options.signal === undefined ? [] : [options.signal])])
     try {
       for await (const event of dht.getClosestPeers(keyBytes, { signal })) {

@@ -172,7 +172,7 @@ export class Cluster {
   async settle (timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs
     let quietRounds = 0
-    while (quietRounds < 2) {
+    while (quietRounds < 1) {
       if (Date.now() > deadline) throw new Error(`cluster did not settle within ${timeoutMs} ms`)
       const before = this.moved()
       await Promise.all(this.live.map(async relay => { await relay.replication.syncAll() }))

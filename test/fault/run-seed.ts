@@ -1,0 +1,78 @@
+import { NetworkError, ReplicationError } from '../../src/errors.ts'
+import type { SlurpPeer } from '../../src/peer.ts'
+import type { Cluster } from './cluster.ts'
+import { acknowledge, checkInvariants } from './invariants.ts'
+import type { Acknowledged } from './invariants.ts'
+import { Random } from './random.ts'
+
+export interface SeedReport {
+  seed: number
+  steps: string[]
+  acknowledged: number
+  refused: number
+  problems: string[]
+}
+
+/**
+ * One randomised fault run on a shared cluster: writes from two writers to a
+ * few addresses, interleaved with kills, restarts, partitions, heals, message
+ * drops and delays, all drawn from `seed`. Then the faults stop, everything
+ * heals, the cluster settles, and the invariants are checked.
+ */
+export async function runSeed (cluster: Cluster, writers: SlurpPeer[], seed: number): Promise<SeedReport> {
+  const random = new Random(seed)
+  const acknowledged: Acknowledged = new Map()
+  const steps: string[] = []
+  const addresses = Array.from({ length: 3 }, (_, i) => `ucxl://soak/s${seed}/a${i}`)
+  let refused = 0
+  cluster.dropRate = random.next() * 0.1
+  cluster.maxDelayMs = random.int(15)
+  steps.push(`faults drop=${cluster.dropRate.toFixed(3)} delay≤${cluster.maxDelayMs}ms`)
+  const count = 6 + random.int(8)
+  for (let i = 0; i < count; i++) {
+    const began = Date.now()
+    const roll = random.next()
+    const live = cluster.slots.filter(slot => slot.relay !== undefined).map(slot => slot.index)
+    const dead = cluster.slots.filter(slot => slot.relay === undefined).map(slot => slot.index)
+    if (roll < 0.55) {
+      const writer = random.pick(writers)
+      const address = random.pick(addresses)
+      try {
+        const result = await writer.put(address, { summary: `seed ${seed} step ${i}` }, { as: 'backend_developer' })
+        acknowledge(acknowledged, address, result.version)
+        steps.push(`write ${address.slice(-2)} by w${writers.indexOf(writer)}: acked by ${result.replicas}`)
+      } catch (error) {
+        if (!(error instanceof ReplicationError || error instanceof NetworkError)) throw error
+        refused++
+        steps.push(`write ${address.slice(-2)} by w${writers.indexOf(writer)}: refused (${(error as Error).name})`)
+      }
+    } else if (roll < 0.7 && live.length > 3) {
+      const index = random.pick(live)
+      await cluster.kill(index)
+      steps.push(`kill r${index}`)
+    } else if (roll < 0.8 && dead.length > 0) {
+      const index = random.pick(dead)
+      await cluster.restart(index)
+      steps.push(`restart r${index}`)
+    } else if (roll < 0.9) {
+      const left = cluster.slots.map(slot => slot.index).filter(() => random.next() < 0.5)
+      const right = cluster.slots.map(slot => slot.index).filter(index => !left.includes(index))
+      const [w0, w1] = writers as [SlurpPeer, SlurpPeer]
+      await cluster.partition([{ relays: left, peers: [w0] }, { relays: right, peers: [w1] }])
+      steps.push(`partition [${left.join(',')}] | [${right.join(',')}]`)
+    } else {
+      await cluster.heal()
+      steps.push('heal')
+    }
+    steps[steps.length - 1] += ` (${Date.now() - began} ms)`
+  }
+  cluster.dropRate = 0
+  cluster.maxDelayMs = 0
+  const settling = Date.now()
+  for (const slot of cluster.slots) await cluster.restart(slot.index)
+  await cluster.heal()
+  await cluster.settle(30_000)
+  steps.push(`restart all, heal, settle (${Date.now() - settling} ms)`)
+  const problems = await checkInvariants(cluster, acknowledged)
+  return { seed, steps, acknowledged: [...acknowledged.values()].flat().length, refused, problems }
+}
