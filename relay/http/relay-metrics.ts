@@ -20,6 +20,12 @@ export function createRelayMetrics (registry: MetricsRegistry, relay: RelayLike)
   const peers = registry.gauge({ name: 'slurp_peers_connected', help: 'Peers with an open connection to this relay.' })
   const routing = registry.gauge({ name: 'slurp_dht_routing_table_size', help: 'Peers in the kad-dht routing table.' })
   const uptime = registry.gauge({ name: 'slurp_uptime_seconds', help: 'Seconds since the relay was created.' })
+  // Replication reads as gauges of the manager's running totals: it counts, the scrape copies.
+  const health = registry.gauge({ name: 'slurp_replication_records', help: 'Records held, by replica health at the last repair pass.', labelNames: ['health'] })
+  const repairs = registry.gauge({ name: 'slurp_replication_repairs_total', help: 'Records copied to a relay that lacked them, and copies that failed.', labelNames: ['result'] })
+  const moved = registry.gauge({ name: 'slurp_replication_bytes_moved_total', help: 'Envelope bytes sent or taken in by repair and anti-entropy.' })
+  const rounds = registry.gauge({ name: 'slurp_replication_anti_entropy_rounds_total', help: 'Digest exchanges with other relays.' })
+  const cleaned = registry.gauge({ name: 'slurp_replication_cleaned_up_total', help: 'Records dropped after their new closest relays confirmed them.' })
   return {
     async refresh (signal) {
       uptime.set(uptimeSeconds(relay))
@@ -33,6 +39,15 @@ export function createRelayMetrics (registry: MetricsRegistry, relay: RelayLike)
       held.set(await relay.keeper.count(signal === undefined ? {} : { signal }))
       peers.set(relay.libp2p.getPeers().length)
       routing.set(routingTableSize(relay))
+      const summary = relay.replication?.summary()
+      if (summary !== undefined) {
+        for (const state of ['healthy', 'degraded', 'critical'] as const) health.set(summary[state], { health: state })
+        repairs.set(summary.repairsDone, { result: 'done' })
+        repairs.set(summary.repairsFailed, { result: 'failed' })
+        moved.set(summary.bytesMoved)
+        rounds.set(summary.antiEntropyRounds)
+        cleaned.set(summary.cleanedUp)
+      }
     }
   }
 }

@@ -100,6 +100,13 @@ describe('relay HTTP app: health, status, metrics', () => {
     expect(sample(page, 'slurp_peers_connected')).toBe(relay.libp2p.getPeers().length)
     expect(sample(page, 'slurp_dht_routing_table_size')).toBeGreaterThanOrEqual(1)
     expect(sample(page, 'slurp_uptime_seconds')).toBeGreaterThanOrEqual(0)
+    await relay.replication.repair()
+    const afterRepair = await (await app.request('/metrics')).text()
+    const summary = relay.replication.summary()
+    expect(sample(afterRepair, 'slurp_replication_records', { health: 'healthy' })).toBe(summary.healthy)
+    expect(sample(afterRepair, 'slurp_replication_records', { health: 'degraded' })).toBe(summary.degraded)
+    expect(sample(afterRepair, 'slurp_replication_repairs_total', { result: 'failed' })).toBe(summary.repairsFailed)
+    expect(sample(afterRepair, 'slurp_replication_bytes_moved_total')).toBe(summary.bytesMoved)
     for (const name of ['slurp_record_puts_total', 'slurp_record_rejections_total', 'slurp_record_gets_total', 'slurp_record_bytes_in_total']) {
       expect(page).toContain(`# TYPE ${name} counter\n`)
     }
