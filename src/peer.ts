@@ -45,6 +45,8 @@ export interface PeerInit {
   readonly node?: Partial<Omit<SlurpNodeInit, 'kind'>>
   /** Message-level fault injection (tests). */
   readonly faults?: NetworkFaults
+  /** How long a DHT lookup for relays may take when too few are known. Default 3 s. */
+  readonly lookupTimeoutMs?: number
   /** Where decrypted reads are kept for offline reads and sync(). Memory by default. */
   readonly cache?: KVStore
 }
@@ -327,7 +329,10 @@ export class SlurpPeer {
 
   /** The relays to ask for `key`, closest first, with stand-ins for unreachable ones. */
   private async candidates (key: string, signal?: AbortSignal): Promise<PeerId[]> {
-    const relays = await closestRelays(this.libp2p, this.libp2p.services.dht, key, this.replicationFactor * 2, { signal })
+    const relays = await closestRelays(this.libp2p, this.libp2p.services.dht, key, this.replicationFactor * 2, {
+      ...(signal === undefined ? {} : { signal }),
+      ...(this.init.lookupTimeoutMs === undefined ? {} : { lookupMs: this.init.lookupTimeoutMs })
+    })
     if (relays.length === 0) throw new NetworkError('no relays are reachable: check the bootstrap addresses')
     return relays
   }

@@ -126,6 +126,8 @@ export class Cluster {
       keyring: await this.network.keyring(...roles),
       bootstrap: this.relayAddresses(),
       faults: this.faults,
+      // Partitioned peers know too few relays and look up more; a short bound keeps runs quick.
+      lookupTimeoutMs: 300,
       node: { connectionGater: this.gater(() => id) },
       ...options
     })
@@ -186,6 +188,23 @@ export class Cluster {
       const s = relay.replication.summary()
       return sum + s.pulled + s.pushed + s.repairsDone + s.cleanedUp
     }, 0)
+  }
+
+  /**
+   * Drops keys from every relay (live or not) so the next run starts from a
+   * clean slate without restarting the cluster: repair and anti-entropy cost
+   * grows with what is held.
+   */
+  async forget (keys: string[]): Promise<void> {
+    for (const slot of this.slots) {
+      const relay = slot.relay
+      if (relay === undefined) continue
+      const index = await relay.keeper.digests()
+      for (const key of keys) {
+        const digest = index.get(key)
+        if (digest !== undefined) await relay.keeper.remove(key, digest)
+      }
+    }
   }
 
   async stop (): Promise<void> {

@@ -1,3 +1,4 @@
+import { dhtKey } from '../../src/address/index.ts'
 import { NetworkError, ReplicationError } from '../../src/errors.ts'
 import type { SlurpPeer } from '../../src/peer.ts'
 import type { Cluster } from './cluster.ts'
@@ -74,5 +75,6 @@ export async function runSeed (cluster: Cluster, writers: SlurpPeer[], seed: num
   await cluster.settle(30_000)
   steps.push(`restart all, heal, settle (${Date.now() - settling} ms)`)
   const problems = await checkInvariants(cluster, acknowledged)
+  await cluster.forget(await Promise.all(addresses.map(async address => await dhtKey(address))))
   return { seed, steps, acknowledged: [...acknowledged.values()].flat().length, refused, problems }
 }
