@@ -329,7 +329,9 @@ export class SlurpPeer {
 
   /** The relays to ask for `key`, closest first, with stand-ins for unreachable ones. */
   private async candidates (key: string, signal?: AbortSignal): Promise<PeerId[]> {
+    // Stand-ins are asked for, but a lookup is only worth its cost when fewer than k relays are known.
     const relays = await closestRelays(this.libp2p, this.libp2p.services.dht, key, this.replicationFactor * 2, {
+      lookupBelow: this.replicationFactor,
       ...(signal === undefined ? {} : { signal }),
       ...(this.init.lookupTimeoutMs === undefined ? {} : { lookupMs: this.init.lookupTimeoutMs })
     })

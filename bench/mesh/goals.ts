@@ -1,7 +1,7 @@
 import { findRow } from '../section.ts'
 import type { Section } from '../section.ts'
 import { formatTime } from '../table.ts'
-import { getGroup, putGroup } from './latency.ts'
+import { getGroup, putGroup } from './latency-report.ts'
 import { megabytes } from './memory.ts'
 
 export const GOAL_RELAYS = 20

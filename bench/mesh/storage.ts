@@ -99,7 +99,7 @@ export async function meshStorage (network: MeshNetwork, records: number, budget
       notes: [
         `Loaded ${records.toLocaleString('en-US')} records (${loaded.recordBytes} bytes each around a ${CIPHERTEXT_BYTES}-byte ciphertext: one made by encryptForRole, random after its first line per record) through relay.keeper.put in ${loaded.seconds.toFixed(1)} s (${(records / loaded.seconds).toFixed(0)}/s, validated as from the network); ${megabytes(facts.diskBytes)} on disk.`,
         `Process RSS after a full GC: ${megabytes(rssBefore)} before the relay, ${megabytes(rssLoaded)} loaded (+${megabytes(rssLoaded - rssBefore)}), ${megabytes(rssAfterGets)} after the gets (+${megabytes(rssAfterGets - rssBefore)}); V8 heap in use when loaded: ${megabytes(heapUsedLoaded)}. This process (a child of the bench) holds the relay, the reading peer and the bench loop.`,
-        `"record get" is the relay round trip and the peer's validation of the answer, at uniformly random keys; "peer.get" adds the DHT lookup and decryption, on the 1 in ${READABLE_EVERY} records that are real. ${result.rounds} rounds.`
+        `"record get" is the relay round trip and the peer's validation of the answer, at uniformly random keys; "peer.get" adds finding the relays (closestRelays) and decryption, on the 1 in ${READABLE_EVERY} records that are real. ${result.rounds} rounds.`
       ]
     }
     return { section, facts }

@@ -8,16 +8,17 @@ import { RECORD_PROTOCOL } from './record-messages.ts'
  * sha256(peer id), as Kademlia measures it: the first `count` are responsible
  * for it, the rest stand in when those cannot be reached (see askClosest).
  * Candidates are every relay already known (identified), plus a DHT lookup
- * (bounded in time) when fewer than `count` are known or `lookup` is 'always':
+ * (bounded in time) when fewer than `lookupBelow` (default `count`) are known
+ * or `lookup` is 'always':
  * a lookup costs round trips to many peers, and the relays a node talks to
  * become known anyway. Peers known not to serve records are left out.
  */
-export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key: string, count: number, options: { signal?: AbortSignal, lookupMs?: number, lookup?: 'always' | 'when-needed' } = {}): Promise<PeerId[]> {
+export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key: string, count: number, options: { signal?: AbortSignal, lookupMs?: number, lookup?: 'always' | 'when-needed', lookupBelow?: number } = {}): Promise<PeerId[]> {
   const keyBytes = new TextEncoder().encode(key)
   const candidates = new Map<string, PeerId>()
   for (const peer of await knownRelays(node)) candidates.set(peer.toString(), peer)
 
-  if (dht !== undefined && (options.lookup === 'always' || candidates.size < count)) {
+  if (dht !== undefined && (options.lookup === 'always' || candidates.size < (options.lookupBelow ?? count))) {
     const signal = AbortSignal.any([AbortSignal.timeout(options.lookupMs ?? 3000), ...(options.signal === undefined ? [] : [options.signal])])
     try {
       for await (const event of dht.getClosestPeers(keyBytes, { signal })) {

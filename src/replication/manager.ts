@@ -16,7 +16,11 @@ export interface ReplicationConfig {
   factor?: number
   /** Full repair pass (re-replicate, reprovide, clean up). Default 10 min. */
   repairIntervalMs?: number
-  /** Digest exchange with every connected relay. Default 60 s. */
+  /**
+   * Digest exchange with every connected relay. Default 10 min: it also runs at
+   * once whenever two relays connect (partitions healing), and a full exchange
+   * compares everything held, which costs CPU on every relay.
+   */
   antiEntropyIntervalMs?: number
   /** Delay before reacting to a relay joining or leaving (they come in bursts). Default 2 s. */
   triggerDelayMs?: number
@@ -88,7 +92,7 @@ export class ReplicationManager {
     node.addEventListener('peer:identify', this.onIdentify as EventListener)
     node.addEventListener('peer:disconnect', this.onDisconnect)
     this.timers.push(setInterval(() => { this.repair().catch(() => {}) }, this.config.repairIntervalMs ?? 600_000))
-    this.timers.push(setInterval(() => { this.syncAll().catch(() => {}) }, this.config.antiEntropyIntervalMs ?? 60_000))
+    this.timers.push(setInterval(() => { this.syncAll().catch(() => {}) }, this.config.antiEntropyIntervalMs ?? 600_000))
   }
 
   /** Idempotent; a pass under way finishes on its own. */
