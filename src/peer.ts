@@ -146,6 +146,8 @@ export class SlurpPeer {
   private starting: Promise<void> | undefined
 
   private readonly cache: KVStore
+  /** The last counter this writer used per address (see put). */
+  private readonly lastCounters = new Map<string, number>()
 
   constructor (private readonly init: PeerInit) {
     this.cache = init.cache ?? createMemoryStore()
@@ -215,7 +217,13 @@ export class SlurpPeer {
     // Read first, so the new version's clock dominates every version out there:
     // the write supersedes them all and resolves any conflict.
     const current = await this.fetch(key, relays, options.signal)
-    const clock = current.siblings.reduce<VectorClock>((acc, sibling) => mergeClocks(acc, sibling.clock), {})
+    let clock = current.siblings.reduce<VectorClock>((acc, sibling) => mergeClocks(acc, sibling.clock), {})
+    // This writer's own entry must grow with every write, even when its earlier
+    // write is out of reach (a partition): two different records under one clock
+    // could never be ordered, and replicas holding one or the other never converge.
+    const me = toBase64url(member.signer.publicKey)
+    const last = this.lastCounters.get(canonical) ?? 0
+    if ((clock[me] ?? 0) < last) clock = { ...clock, [me]: last }
     const created = current.siblings.length > 0 ? Math.min(...current.siblings.map(s => s.created)) : undefined
     const record = await createContextRecord({
       policy,
@@ -223,8 +231,9 @@ export class SlurpPeer {
       address: canonical,
       draft,
       contentType: type,
-      ...(current.siblings.length > 0 ? { previous: { clock, ...(created === undefined ? {} : { created }) } } : {})
+      ...(Object.keys(clock).length > 0 ? { previous: { clock, ...(created === undefined ? {} : { created }) } } : {})
     })
+    this.lastCounters.set(canonical, record.envelope.clock[me] ?? 0)
 
     const { answers, failures } = await askClosest(relays, this.replicationFactor, async relay =>
       await requestRecord(this.libp2p, relay, { op: 'put', key, record: record.bytes }, this.send(options.signal)))

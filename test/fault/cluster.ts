@@ -146,15 +146,29 @@ export class Cluster {
     await this.hangUpAcrossGroups()
   }
 
-  /** Everyone in one group again, and reconnected. */
-  async heal (): Promise<void> {
+  /**
+   * Everyone in one group again, and every pair of live relays connected, as
+   * they would be once their redials and lookups caught up: relays with
+   * different views of who is alive would disagree on who keeps what.
+   */
+  async heal (timeoutMs = 10_000): Promise<void> {
     this.groups.clear()
-    await Promise.all(this.live.map(async relay => {
-      await Promise.all(this.relayAddresses().map(async address => {
-        if (address.endsWith(relay.libp2p.peerId.toString())) return
-        await relay.libp2p.dial((await import('@multiformats/multiaddr')).multiaddr(address), { signal: AbortSignal.timeout(3000) }).catch(() => {})
+    const { multiaddr } = await import('@multiformats/multiaddr')
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const missing: Array<[RelayNode, string]> = []
+      for (const relay of this.live) {
+        const connected = new Set(relay.libp2p.getConnections().map(c => c.remotePeer.toString()))
+        for (const other of this.live) {
+          const id = other.libp2p.peerId.toString()
+          if (other !== relay && !connected.has(id)) missing.push([relay, other.multiaddrs()[0] as string])
+        }
+      }
+      if (missing.length === 0 || Date.now() > deadline) return
+      await Promise.all(missing.map(async ([relay, address]) => {
+        await relay.libp2p.dial(multiaddr(address), { signal: AbortSignal.timeout(2000) }).catch(() => {})
       }))
-    }))
+    }
   }
 
   private async hangUpAcrossGroups (): Promise<void> {

@@ -97,9 +97,9 @@ describe('fault scenarios', () => {
     // Convergence from the relays' own triggers and timers: no explicit settle.
     await eventually(async () => {
       expect(await checkInvariants(cluster as Cluster, acknowledged)).toEqual([])
-    }, 15_000, 100)
-    const convergedMs = Date.now() - healedAt
-    expect(convergedMs).toBeLessThan(15_000)
+    }, 30_000, 100)
+    // Bounded: from the relays' own reaction to reconnecting (npm run bench:replication measures it).
+    expect(Date.now() - healedAt).toBeLessThan(30_000)
     for (const address of addresses) {
       const got = await reader.get(address)
       expect(got.conflicts).toHaveLength(1)

@@ -1,6 +1,8 @@
 import { RelayNode } from '../../src/relay.ts'
 import { SlurpPeer } from '../../src/peer.ts'
 import type { PeerInit } from '../../src/peer.ts'
+import { expect } from 'vitest'
+import { knownRelays } from '../../src/net/closest.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import type { KVStore } from '../../src/store/types.ts'
 import type { TestNetwork } from './network.ts'
@@ -32,6 +34,10 @@ export async function startPeer (network: TestNetwork, relays: RelayNode[], role
     ...options
   })
   await peer.start()
+  // Joined means identified: until then a peer's view of the relays is partial.
+  await eventually(async () => {
+    expect((await knownRelays(peer.libp2p)).length).toBeGreaterThanOrEqual(relays.length)
+  })
   return peer
 }
 
