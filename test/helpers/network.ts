@@ -5,6 +5,11 @@ import { generateSigningKey } from '../../src/trust/signing-key.ts'
 import type { SigningKey } from '../../src/trust/signing-key.ts'
 import { signPolicy } from '../../src/trust/policy.ts'
 import { issueCertificate } from '../../src/trust/certificate.ts'
+import { dhtKey } from '../../src/address/index.ts'
+import { increment } from '../../src/clock/vector-clock.ts'
+import { toBase64url } from '../../src/encoding/base64url.ts'
+import { sealRecord } from '../../src/record/seal.ts'
+import type { SealedRecord } from '../../src/record/seal.ts'
 import type { MembershipCertificate } from '../../src/trust/certificate.ts'
 import type { Author } from '../../src/record/context-record.ts'
 import type { Policy, PolicyDraft, SignedPolicy } from '../../src/trust/policy.ts'
@@ -53,4 +58,21 @@ export async function createTestMember (network: TestNetwork, roles: string[], w
     notAfter: window.notAfter ?? Date.now() + 86_400_000
   })
   return { signer, certificate, author: role => ({ signer, certificate, role }) }
+}
+
+/** A correctly signed record from a read_only (observer) member, which relays must refuse. */
+export async function observerRecord (observer: TestMember, address: string): Promise<SealedRecord & { key: string }> {
+  const key = await dhtKey(address)
+  const sealed = await sealRecord({
+    key,
+    clock: increment({}, toBase64url(observer.signer.publicKey)),
+    signer: observer.signer,
+    certificate: observer.certificate,
+    role: 'observer',
+    contentType: 'suggestion',
+    created: Date.now(),
+    updated: Date.now(),
+    ciphertext: new Uint8Array(64)
+  })
+  return { ...sealed, key }
 }

@@ -3,15 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dhtKey } from '../../src/address/index.ts'
-import { increment } from '../../src/clock/vector-clock.ts'
-import { toBase64url } from '../../src/encoding/base64url.ts'
 import { requestRecord } from '../../src/net/record-protocol.ts'
 import { createContextRecord } from '../../src/record/context-record.ts'
-import { sealRecord } from '../../src/record/seal.ts'
 import type { RelayNode } from '../../src/relay.ts'
 import type { SlurpPeer } from '../../src/peer.ts'
 import { createLevelStore } from '../../src/store/level.node.ts'
-import { createTestMember, createTestNetwork } from '../helpers/network.ts'
+import { createTestMember, createTestNetwork, observerRecord } from '../helpers/network.ts'
 import { startPeer, startRelays } from '../helpers/mesh.ts'
 
 // Relays enforce the network's policy on every write, whoever sends it: here
@@ -54,18 +51,8 @@ describe('relays enforce policy and version order', () => {
 
   it('a read_only member, a forged and an oversize write are rejected by every relay; nothing is stored', async () => {
     const observer = await createTestMember(network, ['observer'])
-    const key = await dhtKey('ucxl://project123/observed')
-    const readOnly = await sealRecord({
-      key,
-      clock: increment({}, toBase64url(observer.signer.publicKey)),
-      signer: observer.signer,
-      certificate: observer.certificate,
-      role: 'observer',
-      contentType: 'suggestion',
-      created: Date.now(),
-      updated: Date.now(),
-      ciphertext: new Uint8Array(100)
-    })
+    const readOnly = await observerRecord(observer, 'ucxl://project123/observed')
+    const key = readOnly.key
     expect((await pushToEvery(key, readOnly.bytes)).map(r => r.code)).toEqual(Array(5).fill('ERR_WRITE_NOT_ALLOWED'))
 
     const member = await createTestMember(network, ['backend_developer'])

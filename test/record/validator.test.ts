@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { dhtKey } from '../../src/address/index.ts'
-import { increment } from '../../src/clock/vector-clock.ts'
-import { toBase64url } from '../../src/encoding/base64url.ts'
 import { ExpiredCertificateError, InvalidRecordError, InvalidSignatureError, RecordTooLargeError, UnknownRoleError, WriteNotAllowedError } from '../../src/errors.ts'
 import { createContextRecord, openContextRecord } from '../../src/record/context-record.ts'
 import { decodeEnvelope, encodeEnvelope } from '../../src/record/envelope.ts'
 import { sealRecord } from '../../src/record/seal.ts'
 import { validateRecord } from '../../src/record/validator.ts'
-import { createTestMember, createTestNetwork } from '../helpers/network.ts'
+import { createTestMember, createTestNetwork, observerRecord } from '../helpers/network.ts'
 
 const network = await createTestNetwork()
 const context = { rootPublicKey: network.root.publicKey, policy: network.policy }
@@ -69,17 +67,7 @@ describe('record validator', () => {
 
   it('rejects read_only authors and content types above the role', async () => {
     const observer = await createTestMember(network, ['observer'])
-    const write = await sealRecord({
-      key: await dhtKey(address),
-      clock: increment({}, toBase64url(observer.signer.publicKey)),
-      signer: observer.signer,
-      certificate: observer.certificate,
-      role: 'observer',
-      contentType: 'suggestion',
-      created: Date.now(),
-      updated: Date.now(),
-      ciphertext: new Uint8Array(64)
-    })
+    const write = await observerRecord(observer, address)
     await expect(validateRecord(write.bytes, context)).rejects.toThrow(WriteNotAllowedError)
     const decision = await makeRecord({ type: 'decision' })
     await expect(validateRecord(decision.bytes, context)).rejects.toThrow(/may not write decision/)
