@@ -1,6 +1,6 @@
 import {
   AccessDeniedError, DecryptionError, InvalidAddressError, InvalidCertificateError, InvalidKeyError,
-  InvalidPolicyError, InvalidRecordError, InvalidSignatureError, NetworkError, NotFoundError, ReplicationError, UnknownRoleError, UsageError, WriteNotAllowedError
+  InvalidInviteError, InvalidPolicyError, InvalidRecordError, InvalidSignatureError, NetworkError, NotFoundError, ReplicationError, UnknownRoleError, UsageError, WriteNotAllowedError
 } from '../src/errors.ts'
 
 /** Documented in the README; scripts branch on these. */
@@ -21,6 +21,6 @@ export function exitCodeFor (error: unknown): number {
   if (error instanceof NetworkError || error instanceof ReplicationError) return EXIT.network
   if (error instanceof InvalidAddressError || error instanceof InvalidRecordError || error instanceof InvalidKeyError ||
     error instanceof InvalidPolicyError || error instanceof InvalidSignatureError || error instanceof InvalidCertificateError ||
-    error instanceof UnknownRoleError || error instanceof DecryptionError) return EXIT.invalidInput
+    error instanceof UnknownRoleError || error instanceof DecryptionError || error instanceof InvalidInviteError) return EXIT.invalidInput
   return EXIT.failure
 }

@@ -9,7 +9,8 @@ import { verifyPolicy } from '../src/trust/policy.ts'
 import type { Policy, SignedPolicy } from '../src/trust/policy.ts'
 import { seedFromPem, seedToPem, signingKeyFromSeed } from '../src/trust/signing-key.ts'
 import type { SigningKey } from '../src/trust/signing-key.ts'
-import { formatIdentityFile, parseIdentityFile, readText, writeFileAtomic } from './key-files.ts'
+import { formatIdentityFile, parseIdentityFile } from '../src/crypto/identity-file.ts'
+import { readText, writeFileAtomic } from './key-files.ts'
 
 /**
  * A network directory (default ./.slurp), the files `slurp init` writes:

@@ -4,6 +4,7 @@ import { serveHttp } from '#serve'
 import { RelayNode } from '../src/relay.ts'
 import { createLevelStore } from '../src/store/level.node.ts'
 import { createRelayApp } from './http/app.ts'
+import { loadWebAssets } from './http/web-assets.ts'
 import type { NetworkDir } from './network-dir.ts'
 import { loadOrCreateNodeKey } from './node-identity.ts'
 import { registerRelay } from './relay-registry.ts'
@@ -17,6 +18,8 @@ export interface RelayServerOptions {
   data: string
   bootstrap: string[]
   replicationFactor?: number
+  /** A folder holding the built web app, served at / over HTTP. */
+  web?: string
 }
 
 export interface RunningRelay {
@@ -47,7 +50,8 @@ export async function startRelayServer (options: RelayServerOptions): Promise<Ru
   let http: Awaited<ReturnType<typeof serveHttp>> | undefined
   try {
     if (options.http !== undefined) {
-      const app = createRelayApp({ relay, replicationFactor: options.replicationFactor ?? 3 })
+      const web = options.web === undefined ? undefined : await loadWebAssets(options.web)
+      const app = createRelayApp({ relay, replicationFactor: options.replicationFactor ?? 3, ...(web === undefined ? {} : { web }) })
       http = await serveHttp(app, options.http)
     }
   } catch (error) {

@@ -5,6 +5,7 @@ import { decrypt } from './commands/decrypt.ts'
 import { get } from './commands/get.ts'
 import { encrypt } from './commands/encrypt.ts'
 import { init } from './commands/init.ts'
+import { invite } from './commands/invite.ts'
 import { keygen } from './commands/keygen.ts'
 import { policy } from './commands/policy.ts'
 import { put } from './commands/put.ts'
@@ -12,7 +13,7 @@ import { relay } from './commands/relay.ts'
 import { status } from './commands/status.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 
-const commands: readonly Command[] = [init, keygen, policy, encrypt, decrypt, relay, put, get, status]
+const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, put, get, status]
 
 function mainHelp (): string {
   const width = Math.max(...commands.map(c => c.name.length))

@@ -39,10 +39,11 @@ for (const role of policy.roles) {
   console.log(`  ${''.padEnd(width)}  ${''.padEnd(12)}  read by: ${role.readers.join(', ')}`)
 }
 // Three relays: the replication factor is 3, so puts get all their replicas.
+// Each listens on WebSockets too: a browser tab talks to every relay that holds its records.
 const relays = [
   ['--listen', '/ip4/127.0.0.1/tcp/4001', '--listen', '/ip4/127.0.0.1/tcp/4002/ws', '--http', '127.0.0.1:4080'],
-  ['--listen', '/ip4/127.0.0.1/tcp/4011', '--http', 'off'],
-  ['--listen', '/ip4/127.0.0.1/tcp/4021', '--http', 'off']
+  ['--listen', '/ip4/127.0.0.1/tcp/4011', '--listen', '/ip4/127.0.0.1/tcp/4012/ws', '--http', 'off'],
+  ['--listen', '/ip4/127.0.0.1/tcp/4021', '--listen', '/ip4/127.0.0.1/tcp/4022/ws', '--http', 'off']
 ]
 const children = []
 let firstAddress
@@ -79,14 +80,24 @@ try {
     console.log(`relay ${i + 1}: ${ready.peerId}  ${ready.multiaddrs.join(' ')}${ready.http === null ? '' : `  ${ready.http}`}`)
   }
 } catch (error) {
-  console.error(`could not start the relays: ${error.message} (are ports 4001, 4002, 4011, 4021 and 4080 free?)`)
+  console.error(`could not start the relays: ${error.message} (are ports 4001, 4002, 4011, 4012, 4021, 4022 and 4080 free?)`)
   stopAll()
   process.exit(1)
 }
 
+// An invite for this browser: the admin's roles, with the keys in the URL's #fragment (never sent to a server).
+const webUrl = 'http://127.0.0.1:4080/'
+const inviteUrl = slurp('invite', '--dir', dir, '--roles', policy.roles.map(r => r.name).join(','), '--label', 'local admin', '--url', webUrl).trim()
+const webBuilt = existsSync(join(root, 'dist/web/index.html'))
+
 console.log(`
-The mesh is up: three relays, HTTP API on http://127.0.0.1:4080 (/health, /status, /metrics).
-Try it in another terminal (alias slurp="node ${cli}"):
+The mesh is up: three relays, HTTP API on ${webUrl} (/health, /status, /metrics).
+${webBuilt
+  ? `Open the web peer — this link carries your keys in its #fragment, so keep it to yourself:
+  ${inviteUrl}
+(or open ${webUrl} and import an invite from "slurp invite --dir ${dir} --roles ROLE").`
+  : 'The web app is not built (run "npm run build"); the relays and the CLI work without it.'}
+Try the CLI in another terminal (alias slurp="node ${cli}"):
   echo '{"summary":"Entry point of the API server"}' | slurp put ucxl://project123/src/main.go --dir ${dir} --as backend_developer
   slurp get ucxl://project123/src/main.go --dir ${dir} --role senior_architect
   echo "why we chose LevelDB" | slurp encrypt --dir ${dir} --as backend_developer --armor | age -d -i ${dir}/keys/devops_engineer.age

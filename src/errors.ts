@@ -121,3 +121,13 @@ export class ReplicationError extends SlurpError {
 export class NetworkError extends SlurpError {
   override readonly code = 'ERR_NETWORK'
 }
+
+/** An invite (network, membership and role keys in one bundle) that is malformed or not signed by its network root. */
+export class InvalidInviteError extends SlurpError {
+  override readonly code = 'ERR_INVALID_INVITE'
+}
+
+/** The key vault is protected by a passphrase that was not given, or was wrong. */
+export class VaultLockedError extends SlurpError {
+  override readonly code = 'ERR_VAULT_LOCKED'
+}

@@ -1,1 +1,5 @@
 export * from './index.ts'
+export { BrowserPeer, createBrowserPeer, createBrowserPeerFromInvite } from './browser-peer.ts'
+export type { BrowserPeerInit } from './browser-peer.ts'
+export { SlurpContextElement, defineSlurpContext } from './element/slurp-context.ts'
+export type { SlurpContextOptions } from './element/slurp-context.ts'

@@ -31,3 +31,11 @@ export type { Author, ContextDraft, ContextItem, MergeOutcome, MergeResult, Reco
 
 export { createCachedStore, createIdbStore, createMemoryStore } from './store/index.ts'
 export type { BatchOperation, CacheStats, CachedStore, KVStore, ListOptions, StoreOptions } from './store/index.ts'
+
+export { INVITE_FORMAT, createInvite, formatInvite, inviteToFragment, openInvite, parseInvite, withIdentity, withoutRole } from './invite/invite.ts'
+export type { CreateInviteOptions, InviteFile, OpenedInvite } from './invite/invite.ts'
+export { KeyVault } from './vault/key-vault.ts'
+export type { KeyVaultOptions, VaultSummary } from './vault/key-vault.ts'
+export { formatIdentityFile, parseIdentityFile } from './crypto/identity-file.ts'
+export { SlurpPeer, createPeer } from './peer.ts'
+export type { Conflict, GetOptions, GetResult, Health, PeerInit, PutOptions, PutResult, RecordMeta, ReplicationStatus, SearchQuery, UpdateDetail } from './peer.ts'

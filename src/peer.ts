@@ -1,5 +1,5 @@
 import type { PeerId } from '@libp2p/interface'
-import { dhtKey, normaliseAddress } from './address/index.ts'
+import { dhtKey, normaliseAddress, parseAddress } from './address/index.ts'
 import { merge as mergeClocks } from './clock/vector-clock.ts'
 import type { VectorClock } from './clock/vector-clock.ts'
 import type { RoleKeyring } from './crypto/keyring.ts'
@@ -47,8 +47,12 @@ export interface PeerInit {
   readonly faults?: NetworkFaults
   /** How long a DHT lookup for relays may take when too few are known. Default 3 s. */
   readonly lookupTimeoutMs?: number
-  /** Where decrypted reads are kept for offline reads and sync(). Memory by default. */
+  /** Where decrypted reads are kept for offline reads, search and sync(). Memory by default. */
   readonly cache?: KVStore
+  /** How long a decrypted item stays cached without being read again. Default 7 days. */
+  readonly cacheTtlMs?: number
+  /** When no relay answers, get() serves the cached copy (flagged `offline`) instead of throwing. Default false. */
+  readonly offlineReads?: boolean
 }
 
 export interface PutOptions {
@@ -93,6 +97,31 @@ export interface GetResult {
   readonly meta: RecordMeta
   /** Concurrent versions that lost the deterministic choice; empty when there is no conflict. */
   readonly conflicts: readonly Conflict[]
+  /** When this copy was read from the relays (ms since the epoch). */
+  readonly fetchedAt: number
+  /** Served from this device's cache because no relay answered (offlineReads). */
+  readonly offline?: boolean
+}
+
+/** What search() matches; every field given must match. */
+export interface SearchQuery {
+  /** Words that must all appear (case-insensitive) in the address, summary, purpose, body, tags, technologies or insights. */
+  readonly text?: string
+  readonly project?: string
+  /** The role that wrote it. */
+  readonly role?: string
+  readonly type?: ContentType
+  /** Updated at or after / before these times (ms since the epoch). */
+  readonly since?: number
+  readonly until?: number
+  readonly limit?: number
+  readonly signal?: AbortSignal
+}
+
+/** Fired (as a CustomEvent named "update") when a read finds a version the cache did not have. */
+export interface UpdateDetail {
+  readonly address: string
+  readonly result: GetResult
 }
 
 export type Health = 'healthy' | 'degraded' | 'critical'
@@ -138,7 +167,7 @@ interface Fetched {
  * k relays closest to its key, and reads, verifies and decrypts what they hold.
  * The node runs kad-dht in client mode: it queries the DHT but serves nothing.
  */
-export class SlurpPeer {
+export class SlurpPeer extends EventTarget {
   readonly replicationFactor: number
   readonly minReplicas: number
   private node: SlurpLibp2p | undefined
@@ -149,8 +178,12 @@ export class SlurpPeer {
   /** The last counter this writer used per address (see put). */
   private readonly lastCounters = new Map<string, number>()
 
+  private readonly cacheTtlMs: number
+
   constructor (private readonly init: PeerInit) {
+    super()
     this.cache = init.cache ?? createMemoryStore()
+    this.cacheTtlMs = init.cacheTtlMs ?? 7 * 86_400_000
     this.replicationFactor = init.replicationFactor ?? 3
     this.minReplicas = init.minReplicas ?? Math.ceil(this.replicationFactor / 2)
     if (this.minReplicas < 1 || this.minReplicas > this.replicationFactor) {
@@ -250,6 +283,17 @@ export class SlurpPeer {
 
   async get (address: string, options: GetOptions = {}): Promise<GetResult> {
     const canonical = normaliseAddress(address)
+    try {
+      return await this.read(canonical, options)
+    } catch (error) {
+      if (this.init.offlineReads !== true || !(error instanceof NetworkError)) throw error
+      const cached = await this.cached(canonical, options)
+      if (cached === undefined || (options.as !== undefined && cached.meta.readAs !== options.as)) throw error
+      return { ...cached, offline: true }
+    }
+  }
+
+  private async read (canonical: string, options: GetOptions): Promise<GetResult> {
     const key = await dhtKey(canonical)
     const fetched = await this.fetch(key, await this.candidates(key, options.signal), options.signal)
     if (fetched.siblings.length === 0) {
@@ -258,15 +302,23 @@ export class SlurpPeer {
     }
     const keyring = options.as === undefined ? this.init.keyring : this.init.keyring.only([options.as])
     const [winner, ...others] = fetched.siblings as [RecordEnvelope, ...RecordEnvelope[]]
-    const { item, role } = await openContextRecord(winner, keyring)
+    let opened: Awaited<ReturnType<typeof openContextRecord>>
+    try {
+      opened = await openContextRecord(winner, keyring)
+    } catch (error) {
+      // What this peer can no longer read must not stay readable from its cache.
+      if (options.as === undefined) await this.cache.delete(cacheKey(canonical))
+      throw error
+    }
     const conflicts = await Promise.all(others.map(async sibling => {
-      const opened = await openContextRecord(sibling, keyring).catch(() => undefined)
-      return { meta: metaOf(sibling), ...(opened === undefined ? {} : { item: opened.item }) }
+      const open = await openContextRecord(sibling, keyring).catch(() => undefined)
+      return { meta: metaOf(sibling), ...(open === undefined ? {} : { item: open.item }) }
     }))
     const result: GetResult = {
-      item,
-      meta: { ...metaOf(winner), replicas: fetched.holders.get(toBase64url(winner.signature)) ?? 0, readAs: role },
-      conflicts
+      item: opened.item,
+      meta: { ...metaOf(winner), replicas: fetched.holders.get(toBase64url(winner.signature)) ?? 0, readAs: opened.role },
+      conflicts,
+      fetchedAt: Date.now()
     }
     await this.remember(canonical, result)
     return result
@@ -274,8 +326,55 @@ export class SlurpPeer {
 
   /** What the last successful get of `address` returned, without the network. */
   async cached (address: string, options: { signal?: AbortSignal } = {}): Promise<GetResult | undefined> {
-    const bytes = await this.cache.get(cacheKey(normaliseAddress(address)), options)
-    return bytes === undefined ? undefined : JSON.parse(utf8Decode(bytes)) as GetResult
+    const key = cacheKey(normaliseAddress(address))
+    const bytes = await this.cache.get(key, options)
+    if (bytes === undefined) return undefined
+    const result = JSON.parse(utf8Decode(bytes)) as GetResult
+    if (this.expired(result)) {
+      await this.cache.delete(key, options)
+      return undefined
+    }
+    return result
+  }
+
+  /**
+   * Searches what this peer has decrypted and cached (nothing else is readable
+   * here): newest first. Expired entries are dropped on the way.
+   */
+  async search (query: SearchQuery = {}): Promise<GetResult[]> {
+    const words = (query.text ?? '').toLowerCase().split(/\s+/).filter(word => word !== '')
+    const found: GetResult[] = []
+    const expired: string[] = []
+    const signal = query.signal === undefined ? {} : { signal: query.signal }
+    for await (const [key, bytes] of this.cache.list(CACHE_PREFIX, signal)) {
+      const result = JSON.parse(utf8Decode(bytes)) as GetResult
+      if (this.expired(result)) {
+        expired.push(key)
+        continue
+      }
+      if (matches(result, query, words)) found.push(result)
+    }
+    for (const key of expired) await this.cache.delete(key, signal)
+    found.sort((a, b) => b.meta.updated - a.meta.updated)
+    return query.limit === undefined ? found : found.slice(0, query.limit)
+  }
+
+  /**
+   * Drops cached plaintext: everything, or what was read with one role (call it
+   * when that role's key is removed from this device).
+   */
+  async forget (options: { readAs?: string, signal?: AbortSignal } = {}): Promise<number> {
+    const signal = options.signal === undefined ? {} : { signal: options.signal }
+    const doomed: string[] = []
+    for await (const [key, bytes] of this.cache.list(CACHE_PREFIX, signal)) {
+      if (options.readAs === undefined || (JSON.parse(utf8Decode(bytes)) as GetResult).meta.readAs === options.readAs) doomed.push(key)
+    }
+    await this.cache.batch(doomed.map(key => ({ type: 'delete' as const, key })), signal)
+    return doomed.length
+  }
+
+  private expired (result: GetResult): boolean {
+    return Date.now() - (result.fetchedAt ?? 0) > this.cacheTtlMs
   }
 
   /**
@@ -290,7 +389,7 @@ export class SlurpPeer {
     for (const address of addresses) {
       const before = await this.cached(address, options)
       try {
-        const after = await this.get(address, options)
+        const after = await this.read(address, options)
         if (before === undefined || JSON.stringify(before.meta.version) !== JSON.stringify(after.meta.version) || before.conflicts.length !== after.conflicts.length) updated.push(address)
       } catch (error) {
         failed.push({ address, error: (error as Error).message })
@@ -300,7 +399,12 @@ export class SlurpPeer {
   }
 
   private async remember (address: string, result: GetResult): Promise<void> {
+    const before = await this.cache.get(cacheKey(address))
     await this.cache.put(cacheKey(address), utf8Encode(JSON.stringify(result)))
+    const previous = before === undefined ? undefined : JSON.parse(utf8Decode(before)) as GetResult
+    if (previous === undefined || versionId(previous) !== versionId(result)) {
+      this.dispatchEvent(new CustomEvent<UpdateDetail>('update', { detail: { address, result } }))
+    }
   }
 
   /**
@@ -426,6 +530,31 @@ const CACHE_PREFIX = 'context/'
 
 function cacheKey (address: string): string {
   return `${CACHE_PREFIX}${address}`
+}
+
+/** Identifies what a reader saw: the winner's clock and the conflicting versions. */
+function versionId (result: GetResult): string {
+  return JSON.stringify([result.meta.version, result.conflicts.map(conflict => conflict.meta.version)])
+}
+
+function matches (result: GetResult, query: SearchQuery, words: readonly string[]): boolean {
+  const { item, meta } = result
+  if (query.role !== undefined && meta.role !== query.role) return false
+  if (query.type !== undefined && meta.contentType !== query.type) return false
+  if (query.since !== undefined && meta.updated < query.since) return false
+  if (query.until !== undefined && meta.updated > query.until) return false
+  if (query.project !== undefined && projectOf(item.address) !== query.project.toLowerCase()) return false
+  if (words.length === 0) return true
+  const haystack = [item.address, item.summary, item.purpose ?? '', item.body ?? '', ...item.tags, ...item.technologies, ...item.insights].join('\n').toLowerCase()
+  return words.every(word => haystack.includes(word))
+}
+
+function projectOf (address: string): string {
+  try {
+    return parseAddress(address).project.toLowerCase()
+  } catch {
+    return ''
+  }
 }
 
 function metaOf (envelope: RecordEnvelope): Omit<RecordMeta, 'readAs' | 'replicas'> {

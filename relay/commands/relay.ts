@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { DIR_OPTION, dirFrom, printJson } from '../command.ts'
 import type { Command } from '../command.ts'
 import { NetworkDir } from '../network-dir.ts'
@@ -11,11 +13,12 @@ export const DEFAULT_HTTP = '127.0.0.1:4080'
 export const relay: Command = {
   name: 'relay',
   summary: 'run a relay: stores and replicates records it cannot read, serves the DHT and an HTTP API',
-  usage: 'slurp relay [--dir .slurp] [--listen MA]... [--http HOST:PORT|off] [--data PATH] [--bootstrap MA]...',
+  usage: 'slurp relay [--dir .slurp] [--listen MA]... [--http HOST:PORT|off] [--web DIR|off] [--data PATH] [--bootstrap MA]...',
   details: [
     'Defaults: --listen /ip4/127.0.0.1/tcp/4001 and /ip4/127.0.0.1/tcp/4002/ws, --http 127.0.0.1:4080,',
-    '--data DIR/relay (its identity and records, LevelDB). Environment: SLURP_DIR, SLURP_LISTEN,',
-    'SLURP_HTTP, SLURP_DATA, SLURP_BOOTSTRAP (comma-separated lists).',
+    '--data DIR/relay (its identity and records, LevelDB), --web: the built web app (dist/web)',
+    'served at / when it exists. Environment: SLURP_DIR, SLURP_LISTEN, SLURP_HTTP, SLURP_WEB,',
+    'SLURP_DATA, SLURP_BOOTSTRAP (comma-separated lists).',
     'Prints one JSON line {"event":"ready",…} with its peer id and multiaddrs once it serves.',
     'Stops cleanly on SIGINT or SIGTERM (finishes writes, closes the store).'
   ].join('\n'),
@@ -24,17 +27,20 @@ export const relay: Command = {
     listen: { type: 'string', short: 'l', multiple: true },
     http: { type: 'string' },
     data: { type: 'string' },
+    web: { type: 'string' },
     bootstrap: { type: 'string', short: 'b', multiple: true }
   },
   async run (args, io) {
     const dir = new NetworkDir(dirFrom(args, io))
     const httpValue = (args.values.http as string | undefined) ?? io.env.SLURP_HTTP ?? DEFAULT_HTTP
+    const webValue = (args.values.web as string | undefined) ?? io.env.SLURP_WEB ?? builtWebApp()
     const running = await startRelayServer({
       dir,
       listen: listFrom(args, io, 'listen', 'SLURP_LISTEN', DEFAULT_LISTEN),
       ...(httpValue === 'off' ? {} : { http: hostPort(httpValue, '--http') }),
       data: (args.values.data as string | undefined) ?? io.env.SLURP_DATA ?? join(dir.path, 'relay'),
-      bootstrap: listFrom(args, io, 'bootstrap', 'SLURP_BOOTSTRAP', [])
+      bootstrap: listFrom(args, io, 'bootstrap', 'SLURP_BOOTSTRAP', []),
+      ...(webValue === undefined || webValue === 'off' ? {} : { web: webValue })
     })
     io.stdout(`${JSON.stringify({ event: 'ready', peerId: running.peerId, multiaddrs: running.multiaddrs, http: running.httpUrl ?? null })}\n`)
     await new Promise<void>(resolve => {
@@ -50,4 +56,17 @@ export const relay: Command = {
     }
     printJson(io, { event: 'stopped', peerId: running.peerId })
   }
+}
+
+/**
+ * The web app vite built into dist/web, found from this file whether it runs
+ * built (dist/relay/commands) or from source (relay/commands, on Bun or Deno).
+ * Only a built folder has assets/: the source web/ never gets served.
+ */
+function builtWebApp (): string | undefined {
+  for (const relative of ['../../web/', '../../dist/web/']) {
+    const folder = fileURLToPath(new URL(relative, import.meta.url))
+    if (existsSync(join(folder, 'assets')) && existsSync(join(folder, 'index.html'))) return folder
+  }
+  return undefined
 }

@@ -1,10 +1,13 @@
 import { Hono } from 'hono'
 import { MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from '../../src/metrics/registry.ts'
 import { describeError, errorJson } from './error-response.ts'
+import { registerBootstrapRoute } from './bootstrap.ts'
 import { registerHealthRoutes } from './health.ts'
 import { registerRecordRoutes } from './records.ts'
 import { createRelayMetrics } from './relay-metrics.ts'
 import type { RelayLike } from './relay-like.ts'
+import { registerWebRoutes } from './web-assets.ts'
+import type { WebAsset } from './web-assets.ts'
 
 export interface RelayAppOptions {
   readonly relay: RelayLike
@@ -16,11 +19,14 @@ export interface RelayAppOptions {
   readonly replicationFactor?: number
   /** Told about errors the API answers with a 500 (the answer itself carries no detail). */
   readonly onError?: (error: unknown) => void
+  /** The built web app to serve at / (see loadWebAssets); none by default. */
+  readonly web?: ReadonlyMap<string, WebAsset>
 }
 
 /**
- * The relay's HTTP API as a hono app: /health, /status, /metrics and the
- * record gateway /v1/records/:key. It needs only a RelayNode-shaped object,
+ * The relay's HTTP API as a hono app: /health, /status, /metrics, the
+ * record gateway /v1/records/:key, /v1/bootstrap for browser tabs, and the
+ * web app when given. It needs only a RelayNode-shaped object,
  * so it serves a relay process or a standalone gateway alike, on any runtime
  * (see serve.*.ts).
  */
@@ -41,6 +47,8 @@ export function createRelayApp (options: RelayAppOptions): Hono {
   })
 
   registerRecordRoutes(app, relay)
+  registerBootstrapRoute(app, relay)
+  if (options.web !== undefined) registerWebRoutes(app, options.web)
 
   app.notFound(c => errorJson(c, 404, 'ERR_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`))
   app.onError((error, c) => {

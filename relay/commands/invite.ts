@@ -1,0 +1,74 @@
+import { UsageError } from '../../src/errors.ts'
+import { createInvite, formatInvite, inviteToFragment } from '../../src/invite/invite.ts'
+import { DIR_OPTION, dirFrom } from '../command.ts'
+import type { Command } from '../command.ts'
+import { NetworkDir } from '../network-dir.ts'
+import { bootstrapFrom, MESH_OPTIONS, positiveInt } from '../options.ts'
+import { localRelays } from '../relay-registry.ts'
+
+const DAY_MS = 86_400_000
+
+export const invite: Command = {
+  name: 'invite',
+  summary: 'make an invite: a new member key certified for some roles, with their role keys, for a browser tab or another machine',
+  usage: 'slurp invite --roles R1,R2 [--read R3,…] [--days 30] [--label NAME] [--url http://HOST:PORT/] [--bootstrap MA]... [--dir .slurp]',
+  details: [
+    'Needs the root key. Certifies a new member key for --roles (it may write as them) and',
+    'bundles the age identities of --read (default: the same roles) so it can read what',
+    'they may read. Bootstrap relays: --bootstrap, else the relays running from --dir.',
+    'Prints the invite as JSON (import it in the web app, or keep it as a file), or with',
+    '--url, that URL with the invite in its #fragment: browsers never send a fragment to',
+    'the server, and the app removes it from the address bar once imported.',
+    'The invite holds secrets: share it like a private key.'
+  ].join('\n'),
+  options: {
+    ...DIR_OPTION,
+    ...MESH_OPTIONS,
+    roles: { type: 'string', short: 'r' },
+    read: { type: 'string' },
+    days: { type: 'string' },
+    label: { type: 'string' },
+    url: { type: 'string' }
+  },
+  async run (args, io) {
+    const dir = new NetworkDir(dirFrom(args, io))
+    const roles = splitList(args.values.roles)
+    if (roles.length === 0) throw new UsageError('--roles is required: the roles the new member may act as')
+    const readRoles = args.values.read === undefined ? roles : splitList(args.values.read)
+    const policy = await dir.readPolicy()
+    for (const role of new Set([...roles, ...readRoles])) {
+      if (!Object.hasOwn(policy.roles, role)) throw new UsageError(`role "${role}" is not in the policy (${Object.keys(policy.roles).join(', ')})`)
+    }
+    const identities: Record<string, string[]> = {}
+    for (const role of readRoles) identities[role] = await dir.readRoleIdentities(role)
+    let bootstrap = bootstrapFrom(args, io)
+    if (bootstrap.length === 0) bootstrap = (await localRelays(dir.path)).flatMap(entry => entry.multiaddrs)
+    const label = args.values.label as string | undefined
+    const made = await createInvite({
+      root: await dir.readRootKey(),
+      policy: await dir.readSignedPolicy(),
+      roles,
+      identities,
+      bootstrap,
+      validForMs: positiveInt(args.values.days, '--days', 30) * DAY_MS,
+      ...(label === undefined ? {} : { label })
+    })
+    const url = args.values.url as string | undefined
+    if (url === undefined) {
+      io.stdout(formatInvite(made))
+      return
+    }
+    let base: URL
+    try {
+      base = new URL(url)
+    } catch {
+      throw new UsageError(`--url takes an http(s) URL, got "${url}"`)
+    }
+    base.hash = `invite=${inviteToFragment(made)}`
+    io.stdout(`${base.toString()}\n`)
+  }
+}
+
+function splitList (value: unknown): string[] {
+  return typeof value === 'string' ? value.split(',').map(part => part.trim()).filter(part => part !== '') : []
+}

@@ -1,0 +1,79 @@
+import { h } from '../../src/element/dom.ts'
+import { Session } from './session.ts'
+import { keysView } from './views/keys.ts'
+import type { UpdateDetail } from '../../src/index.browser.ts'
+import { readAddress, readView, showUpdate } from './views/read.ts'
+import { searchView } from './views/search.ts'
+import { statusBar } from './views/status-bar.ts'
+import type { Tab, View } from './views/view.ts'
+import { errorBox } from './views/view.ts'
+import { setWriteAddress, writeView } from './views/write.ts'
+
+const root = document.getElementById('app') as HTMLElement
+const session = new Session()
+const errors = new Map<string, unknown>()
+const running = new Set<string>()
+let tab: Tab = 'read'
+let startError: unknown
+
+const VIEWS = { read: readView, write: writeView, search: searchView, keys: keysView }
+const TABS: Array<[Tab, string]> = [['read', 'Read'], ['write', 'Write'], ['search', 'Search'], ['keys', 'Keys']]
+
+const view: View = {
+  go (next, params = {}) {
+    tab = next
+    if (params.address !== undefined) {
+      if (next === 'write') setWriteAddress(params.address)
+      if (next === 'read') view.run('read', async () => { await readAddress(session, params.address as string) }).catch(() => {})
+    }
+    render()
+  },
+  async run (slot, action) {
+    errors.delete(slot)
+    running.add(slot)
+    render()
+    try {
+      await action()
+    } catch (error) {
+      errors.set(slot, error)
+    } finally {
+      running.delete(slot)
+      render()
+    }
+  },
+  error: slot => errors.get(slot),
+  busy: slot => running.has(slot)
+}
+
+function render (): void {
+  const needsKeys = session.phase === 'no-keys' || session.phase === 'locked'
+  const current: Tab = needsKeys ? 'keys' : tab
+  root.replaceChildren(
+    statusBar(session),
+    h('div', { class: 'layout' },
+      !needsKeys && h('nav', { class: 'tabs', 'aria-label': 'Sections' },
+        TABS.map(([id, label]) => h('button', { class: id === current ? 'tab active' : 'tab', 'aria-current': id === current ? 'page' : undefined, 'data-tab': id, onclick: () => { view.go(id) } }, label))),
+      h('main', { id: 'main' },
+        errorBox(startError),
+        session.phase === 'starting' ? h('p', { class: 'muted' }, 'Opening your keys…') : VIEWS[current](session, view))))
+}
+
+session.addEventListener('change', () => { render() })
+// A newer version arrived (another tab wrote, or a re-read found one): only the read tab shows it.
+session.addEventListener('update', event => {
+  if (showUpdate((event as CustomEvent<UpdateDetail>).detail) && tab === 'read' && running.size === 0) render()
+})
+// The header follows the connection; re-rendering the rest would wipe what the user is typing.
+setInterval(() => {
+  session.refreshPhase()
+  root.querySelector('header')?.replaceWith(statusBar(session))
+}, 1000)
+
+const address = new URLSearchParams(location.search).get('address')
+render()
+session.init().then(() => {
+  if (address !== null && session.peer !== undefined) view.go('read', { address })
+}).catch(error => {
+  startError = error
+  render()
+})

@@ -1,0 +1,154 @@
+import {
+  KeyVault, createBrowserPeerFromInvite, createIdbStore, openInvite, parseInvite, withIdentity, withoutRole
+} from '../../src/index.browser.ts'
+import type { BrowserPeer, InviteFile, OpenedInvite, VaultSummary } from '../../src/index.browser.ts'
+import { bootstrapFromOrigin, bootstrapFromUrl } from './bootstrap.ts'
+
+export type Phase = 'starting' | 'no-keys' | 'locked' | 'connecting' | 'connected' | 'disconnected'
+
+export interface Connection {
+  readonly peerId: string
+  readonly relays: number
+  readonly peers: number
+  readonly transports: readonly string[]
+  readonly dhtMode: string
+}
+
+/**
+ * The app's state: the key vault, the unlocked membership and the peer built
+ * from it. Views read it and call its methods; it fires "change" whenever
+ * something they show may differ.
+ */
+export class Session extends EventTarget {
+  readonly vault = new KeyVault(createIdbStore({ database: 'slurp-keys', storeName: 'vault' }))
+  phase: Phase = 'starting'
+  summary: VaultSummary | undefined
+  opened: OpenedInvite | undefined
+  peer: BrowserPeer | undefined
+  bootstrap: string[] = []
+  /** Kept while unlocked, so changes to the keys are sealed again under it. */
+  private passphrase: string | undefined
+  connectedAt: number | undefined
+
+  /** Reads the vault, takes an invite from the URL fragment if there is one, and joins. */
+  async init (): Promise<void> {
+    const fragment = new URLSearchParams(location.hash.slice(1)).get('invite')
+    if (fragment !== null) {
+      // Out of the address bar and history at once: it carries secrets.
+      history.replaceState(null, '', location.pathname + location.search)
+      const summary = await this.vault.summary()
+      if (summary === undefined || !summary.protected) {
+        await this.importInvite(fragment)
+        return
+      }
+    }
+    this.summary = await this.vault.summary()
+    if (this.summary === undefined) return this.set('no-keys')
+    if (this.summary.protected) return this.set('locked')
+    await this.use(await this.vault.load())
+  }
+
+  async importInvite (text: string, passphrase?: string): Promise<void> {
+    const invite = parseInvite(text)
+    await openInvite(invite)
+    this.passphrase = passphrase === '' ? undefined : passphrase
+    this.summary = await this.vault.save(invite, this.passphrase === undefined ? {} : { passphrase: this.passphrase })
+    await this.peer?.forget()
+    await this.use(invite)
+  }
+
+  async unlock (passphrase: string): Promise<void> {
+    const invite = await this.vault.load({ passphrase })
+    this.passphrase = passphrase
+    await this.use(invite)
+  }
+
+  /** Seals the keys under a new passphrase, or stores them open with none. */
+  async setPassphrase (passphrase: string | undefined): Promise<void> {
+    if (this.opened === undefined) return
+    this.passphrase = passphrase === '' ? undefined : passphrase
+    this.summary = await this.vault.save(this.opened.file, this.passphrase === undefined ? {} : { passphrase: this.passphrase })
+    this.changed()
+  }
+
+  async addIdentity (role: string, identity: string): Promise<void> {
+    if (this.opened === undefined) return
+    await this.replace(await withIdentity(this.opened.file, role, identity))
+  }
+
+  async removeRole (role: string): Promise<void> {
+    if (this.opened === undefined) return
+    await this.replace(withoutRole(this.opened.file, role))
+    // What that key decrypted leaves this device with it.
+    await this.peer?.forget({ readAs: role })
+  }
+
+  /** Forgets keys and cached context, and leaves the mesh. */
+  async signOut (): Promise<void> {
+    await this.peer?.forget()
+    await this.peer?.stop()
+    this.peer = undefined
+    this.opened = undefined
+    this.passphrase = undefined
+    await this.vault.clear()
+    this.summary = undefined
+    this.set('no-keys')
+  }
+
+  connection (): Connection | undefined {
+    const peer = this.peer
+    if (peer === undefined || this.phase === 'connecting') return undefined
+    const status = peer.status()
+    const connections = peer.libp2p.getConnections()
+    const relayIds = new Set(connections.filter(c => !c.remoteAddr.toString().includes('/p2p-circuit') && !c.remoteAddr.toString().includes('/webrtc')).map(c => c.remotePeer.toString()))
+    const transports = new Set<string>()
+    for (const c of connections) {
+      const address = c.remoteAddr.toString()
+      transports.add(address.includes('/webrtc') ? 'webrtc' : address.includes('/p2p-circuit') ? 'circuit-relay' : address.includes('/webtransport') ? 'webtransport' : address.includes('/wss') ? 'wss' : 'ws')
+    }
+    return {
+      peerId: status.peerId,
+      relays: relayIds.size,
+      peers: new Set(connections.map(c => c.remotePeer.toString()).filter(id => !relayIds.has(id))).size,
+      transports: [...transports].sort(),
+      dhtMode: status.dhtMode
+    }
+  }
+
+  private async replace (invite: InviteFile): Promise<void> {
+    this.summary = await this.vault.save(invite, this.passphrase === undefined ? {} : { passphrase: this.passphrase })
+    await this.use(invite)
+  }
+
+  private async use (invite: InviteFile | undefined): Promise<void> {
+    if (invite === undefined) return this.set('no-keys')
+    await this.peer?.stop()
+    this.peer = undefined
+    this.opened = await openInvite(invite)
+    this.set('connecting')
+    const fromPage = await bootstrapFromOrigin()
+    this.bootstrap = bootstrapFromUrl().length > 0 ? fromPage : [...new Set([...fromPage, ...invite.bootstrap])]
+    const peer = await createBrowserPeerFromInvite(invite, { bootstrap: this.bootstrap })
+    this.peer = peer
+    peer.addEventListener('update', event => { this.dispatchEvent(new CustomEvent('update', { detail: (event as CustomEvent).detail })) })
+    await peer.start({ signal: AbortSignal.timeout(10_000) }).catch(() => {})
+    this.connectedAt = performance.now()
+    this.set(peer.status().connections > 0 ? 'connected' : 'disconnected')
+  }
+
+  /** Called by the status poll: the peer redials relays by itself, this only reports it. */
+  refreshPhase (): void {
+    if (this.peer === undefined || (this.phase !== 'connected' && this.phase !== 'disconnected')) return
+    const next = this.peer.status().connections > 0 ? 'connected' : 'disconnected'
+    if (next !== this.phase) this.set(next)
+  }
+
+  private set (phase: Phase): void {
+    this.phase = phase
+    this.changed()
+  }
+
+  changed (): void {
+    this.dispatchEvent(new Event('change'))
+  }
+}

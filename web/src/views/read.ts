@@ -1,0 +1,128 @@
+import { h } from '../../../src/element/dom.ts'
+import { normaliseAddress, parentAddress, readersOf } from '../../../src/index.browser.ts'
+import type { GetResult, ReplicationStatus, UpdateDetail } from '../../../src/index.browser.ts'
+import type { Session } from '../session.ts'
+import { formatClock, formatTime, shortId } from './format.ts'
+import type { View } from './view.ts'
+import { errorBox, field, form } from './view.ts'
+
+interface ReadState {
+  address: string
+  result?: GetResult
+  health?: ReplicationStatus
+}
+
+const state: ReadState = { address: 'ucxl://project123/src/main.go' }
+
+/** Reads the relays for an address (the cached copy first, when there is one). */
+export async function readAddress (session: Session, address: string): Promise<void> {
+  const peer = session.peer
+  if (peer === undefined) throw new Error('not connected yet')
+  state.address = normaliseAddress(address)
+  state.health = undefined
+  state.result = undefined
+  state.result = await peer.get(state.address)
+}
+
+/** Takes a newer version of the address on screen; says whether it was that one. */
+export function showUpdate (detail: UpdateDetail): boolean {
+  if (detail.address !== state.address || state.result === undefined) return false
+  state.result = detail.result
+  return true
+}
+
+export function readView (session: Session, view: View): HTMLElement {
+  const peer = session.peer
+  const error = view.error('read')
+  return h('section', { class: 'panel', 'aria-labelledby': 'read-title' },
+    h('h2', { id: 'read-title' }, 'Read context'),
+    form(view, 'read-form', async data => {
+      const address = data.get('address') as string
+      await view.run('read', async () => { await readAddress(session, address) })
+    },
+    h('div', { class: 'row' },
+      field('Address', h('input', { name: 'address', value: state.address, required: true, spellcheck: 'false', inputmode: 'url', placeholder: 'ucxl://project/path' })),
+      h('button', { type: 'submit', disabled: peer === undefined }, 'Read'))),
+    breadcrumbs(session, view),
+    view.busy('read') && h('p', { class: 'muted' }, 'Asking the relays…'),
+    error !== undefined && accessHint(session, error),
+    errorBox(error),
+    state.result !== undefined && error === undefined && itemCard(session, view, state.result)
+  )
+}
+
+/** The address's parents, each one click away: context is a hierarchy. */
+function breadcrumbs (session: Session, view: View): HTMLElement | undefined {
+  let address: string | undefined
+  try {
+    address = normaliseAddress(state.address)
+  } catch {
+    return undefined
+  }
+  const chain: string[] = []
+  for (let at = parentAddress(address); at !== undefined; at = parentAddress(at)) chain.unshift(at)
+  if (chain.length === 0) return undefined
+  return h('nav', { class: 'crumbs', 'aria-label': 'Parent addresses' }, 'Within: ',
+    chain.map(parent => h('button', {
+      class: 'link',
+      onclick: async () => { await view.run('read', async () => { await readAddress(session, parent) }) }
+    }, parent.replace(/^ucxl:\/\//, ''))))
+}
+
+function accessHint (session: Session, error: unknown): HTMLElement | undefined {
+  if ((error as { code?: string }).code !== 'ERR_ACCESS_DENIED' || session.opened === undefined) return undefined
+  const held = Object.keys(session.opened.file.roles)
+  return h('p', { class: 'muted', 'data-testid': 'access-denied' },
+    `Records are encrypted to the roles allowed to read them. You hold keys for: ${held.join(', ') || 'no role'}. Ask your admin for a role that may read this address.`)
+}
+
+function itemCard (session: Session, view: View, result: GetResult): HTMLElement {
+  const { item, meta, conflicts } = result
+  const policyRoles = session.opened?.policy.roles
+  return h('article', { class: 'card', 'data-testid': 'item' },
+    h('div', { class: 'card-head' },
+      h('span', { class: `badge type-${item.contentType}` }, item.contentType),
+      result.offline === true && h('span', { class: 'badge offline', 'data-testid': 'offline' }, 'offline copy'),
+      conflicts.length > 0 && h('span', { class: 'badge warn' }, `${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}`)),
+    h('h3', { 'data-testid': 'summary' }, item.summary),
+    item.purpose !== undefined && h('p', {}, item.purpose),
+    item.body !== undefined && h('pre', { class: 'body' }, item.body),
+    list('Tags', item.tags), list('Technologies', item.technologies), list('Insights', item.insights),
+    h('dl', { class: 'meta' },
+      h('dt', {}, 'Written as'), h('dd', {}, meta.role),
+      h('dt', {}, 'Read with'), h('dd', {}, meta.readAs),
+      h('dt', {}, 'Readable by'), h('dd', {}, policyRoles?.[meta.role] === undefined ? '?' : readersOf(policyRoles, meta.role).join(', ')),
+      h('dt', {}, 'Version'), h('dd', { title: JSON.stringify(meta.version) }, formatClock(meta.version)),
+      h('dt', {}, 'Updated'), h('dd', {}, formatTime(meta.updated)),
+      h('dt', {}, 'Created'), h('dd', {}, formatTime(meta.created)),
+      h('dt', {}, 'Author'), h('dd', { class: 'mono', title: meta.author }, shortId(meta.author)),
+      h('dt', {}, 'Replicas'), h('dd', {}, String(meta.replicas))),
+    conflicts.length > 0 && h('div', { class: 'conflicts' },
+      h('h4', {}, 'Concurrent versions'),
+      h('p', { class: 'muted' }, 'Writers changed this at the same time. Every reader shows the same winner; writing a new version resolves the conflict.'),
+      h('ul', {}, conflicts.map(conflict => h('li', {}, `${conflict.item?.summary ?? '(not readable with your keys)'} — ${conflict.meta.role}, ${formatTime(conflict.meta.updated)}`)))),
+    h('div', { class: 'row' },
+      h('button', {
+        class: 'secondary',
+        onclick: async () => {
+          await view.run('health', async () => {
+            if (session.peer !== undefined) state.health = await session.peer.replicationStatus(item.address)
+          })
+        }
+      }, 'Check replication'),
+      h('button', { class: 'secondary', onclick: () => { view.go('write', { address: item.address }) } }, 'Write a new version')),
+    errorBox(view.error('health')),
+    state.health !== undefined && health(state.health))
+}
+
+function health (status: ReplicationStatus): HTMLElement {
+  return h('div', { class: `health health-${status.health}`, 'data-testid': 'health' },
+    h('strong', {}, status.health), ` — ${status.replicas} of ${status.target} relays hold it`,
+    status.consistent ? ', all identical.' : ', not all identical yet (anti-entropy will converge them).',
+    status.unreachable.length > 0 && ` ${status.unreachable.length} unreachable.`)
+}
+
+function list (label: string, values: readonly string[]): HTMLElement | undefined {
+  if (values.length === 0) return undefined
+  return h('p', { class: 'chips' }, h('span', { class: 'muted' }, `${label}: `), values.map(value => h('span', { class: 'chip' }, value)))
+}
