@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAge } from '../helpers/age-cli.ts'
 import { slurp } from '../helpers/cli.ts'
+import { openInvite, parseInvite } from '../../src/invite/invite.ts'
 
 let base: string
 let dir: string
@@ -24,6 +25,23 @@ describe('slurp CLI', () => {
       expect((await stat(join(dir, secret))).mode & 0o777).toBe(0o600)
     }
     expect(await readFile(join(dir, 'keys/admin.age'), 'utf8')).toMatch(/^# slurp role: admin\n[\s\S]*\nAGE-SECRET-KEY-1[0-9A-Z]+\n$/)
+  })
+
+  it('invite certifies a new member for --roles with the keys of --read, as JSON or a #fragment URL', async () => {
+    const result = await slurp(['invite', '--dir', dir, '--roles', 'backend_developer', '--read', 'backend_developer,observer', '--label', 'Ann', '--bootstrap', '/ip4/127.0.0.1/tcp/4002/ws'])
+    expect(result.code).toBe(0)
+    const opened = await openInvite(parseInvite(result.stdout.toString()))
+    expect([...opened.member.certificate.roles]).toEqual(['backend_developer'])
+    expect(opened.keyring.roles()).toEqual(['backend_developer', 'observer'])
+    expect(opened.file.label).toBe('Ann')
+    expect(opened.bootstrap).toEqual(['/ip4/127.0.0.1/tcp/4002/ws'])
+    const url = await slurp(['invite', '--dir', dir, '--roles', 'observer', '--url', 'http://127.0.0.1:4080/'])
+    expect(url.code).toBe(0)
+    const link = new URL(url.stdout.toString().trim())
+    expect(link.origin + link.pathname).toBe('http://127.0.0.1:4080/')
+    expect((await openInvite(parseInvite(new URLSearchParams(link.hash.slice(1)).get('invite') ?? ''))).keyring.roles()).toEqual(['observer'])
+    expect((await slurp(['invite', '--dir', dir])).code).toBe(2)
+    expect((await slurp(['invite', '--dir', dir, '--roles', 'nobody'])).stderr).toMatch(/not in the policy/)
   })
 
   it('init refuses to overwrite an existing network', async () => {

@@ -8,15 +8,16 @@ import type { KVStore } from '../../src/store/types.ts'
 import type { TestNetwork } from './network.ts'
 import { createTestMember } from './network.ts'
 
-/** Real relays on loopback TCP, each bootstrapped from the ones before it. */
-export async function startRelays (network: TestNetwork, count: number, store: (i: number) => KVStore = () => createMemoryStore()): Promise<RelayNode[]> {
+/** Real relays on loopback TCP (and WebSockets when asked), each bootstrapped from the ones before it. */
+export async function startRelays (network: TestNetwork, count: number, store: (i: number) => KVStore = () => createMemoryStore(), options: { webSockets?: boolean } = {}): Promise<RelayNode[]> {
   const relays: RelayNode[] = []
   for (let i = 0; i < count; i++) {
     const relay = new RelayNode({
       network: { rootPublicKey: network.root.publicKey, policy: network.policy },
       store: store(i),
       bootstrap: relays.flatMap(r => r.multiaddrs().filter(a => !a.includes('/ws')).slice(0, 1)),
-      node: { listen: ['/ip4/127.0.0.1/tcp/0'] }
+      // Browser tabs reach relays over WebSockets only.
+      node: { listen: options.webSockets === true ? ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'] : ['/ip4/127.0.0.1/tcp/0'] }
     })
     await relay.start()
     relays.push(relay)

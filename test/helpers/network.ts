@@ -1,4 +1,6 @@
 import { generateRoleKey } from '../../src/crypto/generate.ts'
+import { createInvite } from '../../src/invite/invite.ts'
+import type { InviteFile } from '../../src/invite/invite.ts'
 import { RoleKeyring } from '../../src/crypto/keyring.ts'
 import { DEFAULT_ROLES } from '../../src/roles/defaults.ts'
 import { generateSigningKey } from '../../src/trust/signing-key.ts'
@@ -75,4 +77,17 @@ export async function observerRecord (observer: TestMember, address: string): Pr
     ciphertext: new Uint8Array(64)
   })
   return { ...sealed, key }
+}
+
+/** An invite for a new member of the test network, certified for `roles` and holding their keys. */
+export async function createTestInvite (network: TestNetwork, roles: string[], bootstrap: string[] = [], label?: string): Promise<InviteFile> {
+  return await createInvite({
+    root: network.root,
+    policy: network.signed,
+    roles,
+    identities: Object.fromEntries(roles.map(role => [role, [network.identities[role] as string]])),
+    bootstrap,
+    validForMs: 86_400_000,
+    ...(label === undefined ? {} : { label })
+  })
 }
