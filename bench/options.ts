@@ -1,9 +1,9 @@
 import type { MeasureOptions } from './measure.ts'
 
 /** Which suites to run: the crypto ones take a minute or two, the mesh one a few minutes. */
-export type SuiteChoice = 'crypto' | 'mesh' | 'all'
+export type SuiteChoice = 'crypto' | 'mesh' | 'web' | 'all'
 
-export const SUITE_CHOICES: readonly SuiteChoice[] = ['crypto', 'mesh', 'all']
+export const SUITE_CHOICES: readonly SuiteChoice[] = ['crypto', 'mesh', 'web', 'all']
 
 export interface BenchOptions {
   readonly quick: boolean
@@ -20,7 +20,7 @@ export class UsageError extends Error {}
 const FULL: MeasureOptions = { warmupMs: 150, budgetMs: 1000, minSamples: 10, maxSamples: 1000, minSampleMs: 0.2 }
 const QUICK: MeasureOptions = { warmupMs: 30, budgetMs: 150, minSamples: 5, maxSamples: 150, minSampleMs: 0.2 }
 
-export const USAGE = 'usage: npm run bench -- [--suite crypto|mesh|all] [--quick] [--json FILE]   (BENCH_QUICK=1 is --quick)'
+export const USAGE = 'usage: npm run bench -- [--suite crypto|mesh|web|all] [--quick] [--json FILE]   (BENCH_QUICK=1 is --quick)'
 
 export function parseOptions (argv: readonly string[], env: Readonly<Record<string, string | undefined>>): BenchOptions {
   let quick = env.BENCH_QUICK !== undefined && env.BENCH_QUICK !== '' && env.BENCH_QUICK !== '0'
@@ -47,11 +47,15 @@ export function parseOptions (argv: readonly string[], env: Readonly<Record<stri
 }
 
 export function runsCrypto (options: BenchOptions): boolean {
-  return options.suite !== 'mesh'
+  return options.suite === 'crypto' || options.suite === 'all'
 }
 
 export function runsMesh (options: BenchOptions): boolean {
-  return options.suite !== 'crypto'
+  return options.suite === 'mesh' || options.suite === 'all'
+}
+
+export function runsWeb (options: BenchOptions): boolean {
+  return options.suite === 'web' || options.suite === 'all'
 }
 
 function suiteChoice (value: string | undefined): SuiteChoice {

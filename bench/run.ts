@@ -5,7 +5,7 @@ import type { GoalStatus } from './goals.ts'
 import { describeMachine, renderMachine } from './machine.ts'
 import { checkMeshGoals, renderMeshGoals } from './mesh/goals.ts'
 import type { MeshGoalStatus } from './mesh/goals.ts'
-import { USAGE, UsageError, parseOptions, runsCrypto, runsMesh } from './options.ts'
+import { USAGE, UsageError, parseOptions, runsCrypto, runsMesh, runsWeb } from './options.ts'
 import type { BenchOptions } from './options.ts'
 import { clearProgress } from './progress.ts'
 import { roleKeys } from './readers.ts'
@@ -18,6 +18,7 @@ import { meshSuite } from './suites/mesh.ts'
 import type { MeshReport } from './suites/mesh.ts'
 import { recordSuite } from './suites/record.ts'
 import { renderSection } from './table.ts'
+import { webSuite } from './web/suite.ts'
 
 const options = parseOrExit()
 const started = performance.now()
@@ -61,8 +62,12 @@ if (runsMesh(options)) {
   meshGoals = checkMeshGoals(meshSections, mesh.memory)
 }
 
+let webGoals: string[] = []
+if (runsWeb(options)) webGoals = await webSuite(options, emit)
+
 if (goals.length > 0) process.stdout.write(renderGoals(goals))
 if (meshGoals.length > 0) process.stdout.write(`${goals.length > 0 ? '\n' : ''}${renderMeshGoals(meshGoals)}`)
+if (webGoals.length > 0) process.stdout.write(`\nweb goals:\n${webGoals.join('\n')}\n`)
 process.stdout.write(`\ntook ${((performance.now() - started) / 1000).toFixed(1)} s\n`)
 if (options.jsonPath !== undefined) {
   await writeJsonResults(options.jsonPath, machine, options.quick, sections, goals, {

@@ -1,5 +1,5 @@
-import { pureJsCrypto } from '@chainsafe/libp2p-noise'
-import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
+import { pureJsCrypto } from '@libp2p/noise'
+import type { ICryptoInterface } from '@libp2p/noise'
 
 /**
  * Bun's node:crypto (BoringSSL) has no chacha20-poly1305, which noise's Node

@@ -1,4 +1,4 @@
-import type { ICryptoInterface } from '@chainsafe/libp2p-noise'
+import type { ICryptoInterface } from '@libp2p/noise'
 
 /** Everywhere but Bun, noise picks its own best primitives (node:crypto, WebCrypto). */
 export const noiseCrypto: ICryptoInterface | undefined = undefined

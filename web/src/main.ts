@@ -77,3 +77,6 @@ session.init().then(() => {
   startError = error
   render()
 })
+
+// For the browser console and the benchmarks (bench/web): the page's own state, nothing more than its scripts can reach anyway.
+Object.assign(globalThis, { slurp: session })
