@@ -9,7 +9,7 @@ import { createMemoryStore } from './store/memory.ts'
 import type { KVStore } from './store/types.ts'
 import { NetworkError, NotFoundError, ReplicationError, SlurpError, UsageError, WriteNotAllowedError, throwIfAborted } from './errors.ts'
 import { KeepConnected } from './net/keep-connected.ts'
-import { closestRelays } from './net/closest.ts'
+import { closestRelays, knownRelays } from './net/closest.ts'
 import { askClosest } from './net/fan-out.ts'
 import { createSlurpNode } from './net/node.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
@@ -210,8 +210,23 @@ export class SlurpPeer extends EventTarget {
       this.keepConnected = new KeepConnected(node, this.init.bootstrap ?? [])
       await this.keepConnected.tick(options.signal)
       this.keepConnected.start()
+      await this.untilIdentified(options.signal)
     })()
     await this.starting
+  }
+
+  /**
+   * A dialled relay counts once identify has told us it serves records; a
+   * get or put straight after start() would otherwise find no relay to ask.
+   * Bounded: with no relay reachable, start() still returns and reads say so.
+   */
+  private async untilIdentified (signal?: AbortSignal): Promise<void> {
+    const node = this.libp2p
+    const deadline = Date.now() + 2000
+    while (node.getConnections().length > 0 && (await knownRelays(node)).length === 0 && Date.now() < deadline) {
+      throwIfAborted(signal)
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
   }
 
   /** Idempotent. */
