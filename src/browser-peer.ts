@@ -1,7 +1,7 @@
 import { isPrivateIp } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { openInvite, parseInvite } from './invite/invite.ts'
-import type { InviteFile } from './invite/invite.ts'
+import type { InviteFile, OpenedInvite } from './invite/invite.ts'
 import { SlurpPeer } from './peer.ts'
 import type { PeerInit, PutOptions, PutResult } from './peer.ts'
 import type { ContextDraft } from './record/context-item.ts'
@@ -71,9 +71,12 @@ export function createBrowserPeer (init: BrowserPeerInit): BrowserPeer {
   return new BrowserPeer(init)
 }
 
-/** A browser peer for the member an invite describes (its JSON or base64url text, or the parsed file). */
-export async function createBrowserPeerFromInvite (invite: InviteFile | string, options: Omit<BrowserPeerInit, 'network' | 'member' | 'keyring'> = {}): Promise<BrowserPeer> {
-  const opened = await openInvite(typeof invite === 'string' ? parseInvite(invite) : invite)
+/**
+ * A browser peer for the member an invite describes: its JSON or base64url
+ * text, the parsed file, or an invite already checked with openInvite.
+ */
+export async function createBrowserPeerFromInvite (invite: InviteFile | OpenedInvite | string, options: Omit<BrowserPeerInit, 'network' | 'member' | 'keyring'> = {}): Promise<BrowserPeer> {
+  const opened = typeof invite === 'string' ? await openInvite(parseInvite(invite)) : 'keyring' in invite ? invite : await openInvite(invite)
   return new BrowserPeer({
     network: { rootPublicKey: opened.rootPublicKey, policy: opened.policy },
     member: opened.member,

@@ -49,12 +49,12 @@ export class Session extends EventTarget {
   }
 
   async importInvite (text: string, passphrase?: string): Promise<void> {
-    const invite = parseInvite(text)
-    await openInvite(invite)
+    // Checked before it replaces anything: a bad invite leaves the vault as it was.
+    const opened = await openInvite(parseInvite(text))
     this.passphrase = passphrase === '' ? undefined : passphrase
-    this.summary = await this.vault.save(invite, this.passphrase === undefined ? {} : { passphrase: this.passphrase })
+    this.summary = await this.vault.save(opened.file, this.passphrase === undefined ? {} : { passphrase: this.passphrase })
     await this.peer?.forget()
-    await this.use(invite)
+    await this.use(opened)
   }
 
   async unlock (passphrase: string): Promise<void> {
@@ -116,19 +116,22 @@ export class Session extends EventTarget {
   }
 
   private async replace (invite: InviteFile): Promise<void> {
+    const opened = await openInvite(invite)
     this.summary = await this.vault.save(invite, this.passphrase === undefined ? {} : { passphrase: this.passphrase })
-    await this.use(invite)
+    await this.use(opened)
   }
 
-  private async use (invite: InviteFile | undefined): Promise<void> {
+  /** Builds the peer for a membership: each invite is checked once (openInvite), here or by the caller. */
+  private async use (invite: InviteFile | OpenedInvite | undefined): Promise<void> {
     if (invite === undefined) return this.set('no-keys')
     await this.peer?.stop()
     this.peer = undefined
-    this.opened = await openInvite(invite)
+    const opened = 'keyring' in invite ? invite : await openInvite(invite)
+    this.opened = opened
     this.set('connecting')
     const fromPage = await bootstrapFromOrigin()
-    this.bootstrap = bootstrapFromUrl().length > 0 ? fromPage : [...new Set([...fromPage, ...invite.bootstrap])]
-    const peer = await createBrowserPeerFromInvite(invite, { bootstrap: this.bootstrap })
+    this.bootstrap = bootstrapFromUrl().length > 0 ? fromPage : [...new Set([...fromPage, ...opened.bootstrap])]
+    const peer = await createBrowserPeerFromInvite(opened, { bootstrap: this.bootstrap })
     this.peer = peer
     peer.addEventListener('update', event => { this.dispatchEvent(new CustomEvent('update', { detail: (event as CustomEvent).detail })) })
     await peer.start({ signal: AbortSignal.timeout(10_000) }).catch(() => {})
