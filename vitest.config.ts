@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config'
 import { playwright } from '@vitest/browser-playwright'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/web/chromium.ts'
 
 // Tests named *.node.test.ts run only on the server runtime, *.browser.test.ts only in
 // Chromium; every other *.test.ts runs in both, because the core must work in both.
@@ -36,18 +37,7 @@ export default defineConfig({
             headless: true,
             screenshotFailures: false,
             provider: playwright({
-              launchOptions: {
-                executablePath: process.env.SLURP_CHROMIUM ?? '/usr/bin/chromium',
-                args: [
-                  '--no-sandbox',
-                  '--disable-gpu',
-                  '--disable-quic',
-                  '--no-first-run',
-                  '--disable-background-networking',
-                  '--disable-component-update',
-                  '--disable-sync'
-                ]
-              }
+              launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }
             }),
             instances: [{ browser: 'chromium' }]
           }

@@ -1,7 +1,8 @@
 /**
- * Debian's Chromium, never a downloaded one. The flags keep it off the
- * network this machine does not have (background services, QUIC) and let it
- * run as root in CI.
+ * Debian's Chromium, never a downloaded one, for every browser test (vitest
+ * browser mode, the playwright app tests) and the web benchmarks. The flags
+ * keep it off the network this machine does not have (background services,
+ * QUIC) and let it run as root in CI.
  */
 export const CHROMIUM_PATH = process.env.SLURP_CHROMIUM ?? '/usr/bin/chromium'
 
