@@ -13,12 +13,18 @@ export interface NetworkFaults {
 }
 
 export interface SendOptions {
+  /** Without one, a request gives up after `timeoutMs`. */
   signal?: AbortSignal
+  /** Default DEFAULT_REQUEST_TIMEOUT_MS; ignored when a signal is given. */
+  timeoutMs?: number
   faults?: NetworkFaults
 }
 
 export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 const INCOMING_TIMEOUT_MS = 15_000
+// A peer whose connection died without a close (a browser tab's WebSocket to a
+// stopped relay) would otherwise be waited on forever, and no fallback ever runs.
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
 
 export async function serveRequests (node: Libp2p, protocol: string, handle: (request: Uint8Array, signal: AbortSignal) => Promise<Uint8Array>): Promise<void> {
   await node.handle(protocol, async (stream: Stream) => {
@@ -36,6 +42,7 @@ export async function serveRequests (node: Libp2p, protocol: string, handle: (re
 
 export async function sendRequest (node: Libp2p, peer: PeerId, protocol: string, request: Uint8Array, options: SendOptions = {}): Promise<Uint8Array> {
   let stream: Stream | undefined
+  options = { ...options, signal: options.signal ?? AbortSignal.timeout(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) }
   try {
     await options.faults?.beforeRequest?.(peer, protocol)
     stream = await node.dialProtocol(peer, protocol, options)
