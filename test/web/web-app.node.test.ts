@@ -181,8 +181,13 @@ describe('the web app in Chromium', () => {
     }
   })
 
-  it('reads from its cache with every relay stopped, and fits a phone screen', async () => {
+  it('reads from its cache with every relay stopped, keeps what was typed, and fits a phone screen', async () => {
+    await page.click('[data-tab=write]')
+    await page.fill('form[data-form=write] input[name=summary]', 'typed before the relays went away')
     await Promise.all(relays.map(async r => await r.stop()))
+    // The status bar says so, and the re-render that comes with it keeps the draft.
+    await page.locator('[data-testid=connection][data-phase=disconnected]').waitFor({ timeout: 20_000 })
+    expect(await page.inputValue('form[data-form=write] input[name=summary]')).toBe('typed before the relays went away')
     await readInApp(page, FROM_TAB)
     await page.getByTestId('offline').waitFor({ timeout: 20_000 })
     expect(await page.getByTestId('summary').textContent()).toBe('HTTP server entry point')

@@ -7,6 +7,7 @@ import { searchView } from './views/search.ts'
 import { statusBar } from './views/status-bar.ts'
 import type { Tab, View } from './views/view.ts'
 import { errorBox } from './views/view.ts'
+import { restoreDrafts, saveDrafts } from './views/drafts.ts'
 import { setWriteAddress, writeView } from './views/write.ts'
 
 const root = document.getElementById('app') as HTMLElement
@@ -32,20 +33,24 @@ const view: View = {
     errors.delete(slot)
     running.add(slot)
     render()
+    let succeeded = false
     try {
       await action()
+      succeeded = true
     } catch (error) {
       errors.set(slot, error)
     } finally {
       running.delete(slot)
-      render()
+      // A form that did its work starts empty again; one that failed keeps what was typed.
+      render(succeeded ? new Set([slot]) : undefined)
     }
   },
   error: slot => errors.get(slot),
   busy: slot => running.has(slot)
 }
 
-function render (): void {
+function render (cleared?: ReadonlySet<string>): void {
+  const drafts = saveDrafts(root)
   const needsKeys = session.phase === 'no-keys' || session.phase === 'locked'
   const current: Tab = needsKeys ? 'keys' : tab
   root.replaceChildren(
@@ -56,6 +61,7 @@ function render (): void {
       h('main', { id: 'main' },
         errorBox(startError),
         session.phase === 'starting' ? h('p', { class: 'muted' }, 'Opening your keys…') : VIEWS[current](session, view))))
+  restoreDrafts(root, drafts, cleared)
 }
 
 session.addEventListener('change', () => { render() })
