@@ -1,5 +1,5 @@
 import { noise } from '@libp2p/noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
+import { yamux } from '@libp2p/yamux'
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
