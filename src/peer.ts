@@ -11,11 +11,14 @@ import { NetworkError, NotFoundError, ReplicationError, SlurpError, UsageError, 
 import { KeepConnected } from './net/keep-connected.ts'
 import { closestRelays, knownRelays } from './net/closest.ts'
 import { askClosest } from './net/fan-out.ts'
+import { connectPeer, directPeers } from './net/direct-peers.ts'
+import type { PeerLink } from './net/direct-peers.ts'
 import { createSlurpNode } from './net/node.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
 import { requestRecord } from './net/record-protocol.ts'
 import type { NetworkFaults, SendOptions } from './net/request-response.ts'
 import { announceRole, findPeersByRole } from './net/role-discovery.ts'
+import { sendNotices, serveNotices } from './net/write-notices.ts'
 import { createContextRecord, openContextRecord } from './record/context-record.ts'
 import type { ContextDraft, ContextItem } from './record/context-item.ts'
 import type { RecordEnvelope } from './record/envelope.ts'
@@ -53,6 +56,11 @@ export interface PeerInit {
   readonly cacheTtlMs?: number
   /** When no relay answers, get() serves the cached copy (flagged `offline`) instead of throwing. Default false. */
   readonly offlineReads?: boolean
+  /**
+   * Tell directly connected peers (connect()) about each write, and re-read
+   * what they say they wrote when this peer has read it before. Default true.
+   */
+  readonly writeNotices?: boolean
 }
 
 export interface PutOptions {
@@ -177,6 +185,8 @@ export class SlurpPeer extends EventTarget {
   private readonly cache: KVStore
   /** The last counter this writer used per address (see put). */
   private readonly lastCounters = new Map<string, number>()
+  /** Addresses being re-read because a connected peer noticed a write. */
+  private readonly rereading = new Set<string>()
 
   private readonly cacheTtlMs: number
 
@@ -207,6 +217,7 @@ export class SlurpPeer extends EventTarget {
       const node = await createSlurpNode({ ...this.init.node, kind: 'peer' })
       await node.start()
       this.node = node
+      if (this.init.writeNotices !== false) await serveNotices(node, address => { this.noticed(address) })
       this.keepConnected = new KeepConnected(node, this.init.bootstrap ?? [])
       await this.keepConnected.tick(options.signal)
       this.keepConnected.start()
@@ -293,7 +304,44 @@ export class SlurpPeer extends EventTarget {
       ]
       throw new ReplicationError(`only ${acknowledged} of ${this.replicationFactor} relays stored the record (need ${this.minReplicas}): ${reasons.join('; ')}`, acknowledged, this.minReplicas)
     }
+    if (this.init.writeNotices !== false) sendNotices(this.libp2p, canonical).catch(() => {})
     return { address: canonical, key, version: record.envelope.clock, replicas: acknowledged, target: this.replicationFactor }
+  }
+
+  /**
+   * A connected peer says it wrote `address`. The notice is only a hint: what
+   * this peer has read before is read again from the relays (which fires
+   * "update" when there is a newer version); anything else is ignored.
+   */
+  private noticed (address: string): void {
+    if (this.rereading.has(address)) return
+    this.rereading.add(address)
+    this.reread(address).catch(() => {
+      // A re-read that fails leaves the cached copy; the next read tries again.
+    }).finally(() => { this.rereading.delete(address) })
+  }
+
+  private async reread (address: string): Promise<void> {
+    if (await this.cached(address) !== undefined) await this.get(address)
+  }
+
+  /**
+   * Connects to another peer by an address it shared (addresses()): between
+   * browser tabs a direct WebRTC connection, signalled through a relay.
+   * Directly connected peers tell each other about writes.
+   */
+  async connect (address: string, options: { signal?: AbortSignal } = {}): Promise<PeerLink> {
+    return await connectPeer(this.libp2p, address, options)
+  }
+
+  /** Peers (not relays) this peer is connected to. */
+  async peers (): Promise<PeerLink[]> {
+    return await directPeers(this.libp2p)
+  }
+
+  /** Where other peers can reach this one: give one to connect(). Through-relay addresses appear once a relay has granted a reservation. */
+  addresses (): string[] {
+    return this.libp2p.getMultiaddrs().map(String)
   }
 
   async get (address: string, options: GetOptions = {}): Promise<GetResult> {

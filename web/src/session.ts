@@ -1,5 +1,5 @@
 import {
-  KeyVault, createBrowserPeerFromInvite, createIdbStore, openInvite, parseInvite, withIdentity, withoutRole
+  KeyVault, createBrowserPeerFromInvite, createIdbStore, openInvite, parseInvite, transportOf, withIdentity, withoutRole
 } from '../../src/index.browser.ts'
 import type { BrowserPeer, InviteFile, OpenedInvite, VaultSummary } from '../../src/index.browser.ts'
 import { bootstrapFromOrigin, bootstrapFromUrl } from './bootstrap.ts'
@@ -100,17 +100,14 @@ export class Session extends EventTarget {
     if (peer === undefined || this.phase === 'connecting') return undefined
     const status = peer.status()
     const connections = peer.libp2p.getConnections()
-    const relayIds = new Set(connections.filter(c => !c.remoteAddr.toString().includes('/p2p-circuit') && !c.remoteAddr.toString().includes('/webrtc')).map(c => c.remotePeer.toString()))
-    const transports = new Set<string>()
-    for (const c of connections) {
-      const address = c.remoteAddr.toString()
-      transports.add(address.includes('/webrtc') ? 'webrtc' : address.includes('/p2p-circuit') ? 'circuit-relay' : address.includes('/webtransport') ? 'webtransport' : address.includes('/wss') ? 'wss' : 'ws')
-    }
+    const links = connections.map(c => ({ peer: c.remotePeer.toString(), transport: transportOf(c.remoteAddr.toString()) }))
+    // Relays are reached directly over ws/wss/webtransport; other tabs through a relay or over WebRTC.
+    const relayIds = new Set(links.filter(link => link.transport !== 'circuit-relay' && link.transport !== 'webrtc').map(link => link.peer))
     return {
       peerId: status.peerId,
       relays: relayIds.size,
-      peers: new Set(connections.map(c => c.remotePeer.toString()).filter(id => !relayIds.has(id))).size,
-      transports: [...transports].sort(),
+      peers: new Set(links.map(link => link.peer).filter(id => !relayIds.has(id))).size,
+      transports: [...new Set(links.map(link => link.transport))].sort(),
       dhtMode: status.dhtMode
     }
   }
