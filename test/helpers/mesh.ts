@@ -9,7 +9,8 @@ import type { TestNetwork } from './network.ts'
 import { createTestMember } from './network.ts'
 
 /** Real relays on loopback TCP (and WebSockets when asked), each bootstrapped from the ones before it. */
-export async function startRelays (network: TestNetwork, count: number, store: (i: number) => KVStore = () => createMemoryStore(), options: { webSockets?: boolean } = {}): Promise<RelayNode[]> {
+export async function startRelays (network: TestNetwork, count: number, store: (i: number) => KVStore = () => createMemoryStore(), options: { webSockets?: boolean, host?: string } = {}): Promise<RelayNode[]> {
+  const host = options.host ?? '127.0.0.1'
   const relays: RelayNode[] = []
   for (let i = 0; i < count; i++) {
     const relay = new RelayNode({
@@ -17,7 +18,7 @@ export async function startRelays (network: TestNetwork, count: number, store: (
       store: store(i),
       bootstrap: relays.flatMap(r => r.multiaddrs().filter(a => !a.includes('/ws')).slice(0, 1)),
       // Browser tabs reach relays over WebSockets only.
-      node: { listen: options.webSockets === true ? ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'] : ['/ip4/127.0.0.1/tcp/0'] }
+      node: { listen: options.webSockets === true ? [`/ip4/${host}/tcp/0`, `/ip4/${host}/tcp/0/ws`] : [`/ip4/${host}/tcp/0`] }
     })
     await relay.start()
     relays.push(relay)

@@ -1,9 +1,6 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rm } from 'node:fs/promises'
 import { chromium } from 'playwright'
 import type { Browser, BrowserContext, Page } from 'playwright'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inviteToFragment } from '../../src/invite/invite.ts'
 import type { SlurpPeer } from '../../src/peer.ts'
@@ -14,11 +11,11 @@ import type { HttpServer } from '../../relay/http/serve-types.ts'
 import { loadWebAssets } from '../../relay/http/web-assets.ts'
 import { startPeer, startRelays } from '../helpers/mesh.ts'
 import { createTestInvite, createTestNetwork } from '../helpers/network.ts'
+import { buildApp, connected, readInApp, shot, writeInApp } from './app-driver.ts'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts'
 
 // The web app as users get it: built by vite, served by a relay's HTTP API,
 // joined by real Chromium tabs over WebSockets to real relays, beside a Node peer.
-const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots')
 const network = await createTestNetwork()
 let relays: RelayNode[]
 let nodePeer: SlurpPeer
@@ -31,34 +28,8 @@ let outDir: string
 const FROM_TAB = 'ucxl://webapp/src/server.ts'
 const FROM_NODE = 'ucxl://webapp/docs/architecture'
 
-async function shot (target: Page, name: string): Promise<void> {
-  await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
-}
-
-async function connected (target: Page): Promise<void> {
-  await target.locator('[data-phase="connected"]').waitFor({ timeout: 20_000 })
-}
-
-async function readInApp (target: Page, address: string): Promise<void> {
-  await target.click('[data-tab=read]')
-  await target.fill('form[data-form=read-form] input[name=address]', address)
-  await target.click('form[data-form=read-form] button[type=submit]')
-}
-
-async function writeInApp (target: Page, address: string, summary: string): Promise<void> {
-  await target.click('[data-tab=write]')
-  await target.fill('form[data-form=write] input[name=address]', address)
-  await target.selectOption('form[data-form=write] select[name=role]', 'backend_developer')
-  await target.fill('form[data-form=write] input[name=summary]', summary)
-  await target.fill('form[data-form=write] textarea[name=body]', `Details of: ${summary}`)
-  await target.click('form[data-form=write] button[type=submit]')
-  await target.getByTestId('written').waitFor({ timeout: 20_000 })
-}
-
 beforeAll(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true })
-  outDir = await mkdtemp(join(tmpdir(), 'slurp-web-'))
-  await build({ configFile: join(process.cwd(), 'web/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } })
+  outDir = await buildApp()
   relays = await startRelays(network, 3, undefined, { webSockets: true })
   server = await serveHttp(createRelayApp({ relay: relays[0] as RelayNode, web: await loadWebAssets(outDir) }), { hostname: '127.0.0.1', port: 0 })
   nodePeer = await startPeer(network, relays, ['backend_developer', 'senior_architect'])

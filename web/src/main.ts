@@ -3,6 +3,7 @@ import { Session } from './session.ts'
 import { keysView } from './views/keys.ts'
 import type { UpdateDetail } from '../../src/index.browser.ts'
 import { readAddress, readView, showUpdate } from './views/read.ts'
+import { peersView } from './views/peers.ts'
 import { searchView } from './views/search.ts'
 import { statusBar } from './views/status-bar.ts'
 import type { Tab, View } from './views/view.ts'
@@ -17,8 +18,8 @@ const running = new Set<string>()
 let tab: Tab = 'read'
 let startError: unknown
 
-const VIEWS = { read: readView, write: writeView, search: searchView, keys: keysView }
-const TABS: Array<[Tab, string]> = [['read', 'Read'], ['write', 'Write'], ['search', 'Search'], ['keys', 'Keys']]
+const VIEWS = { read: readView, write: writeView, search: searchView, peers: peersView, keys: keysView }
+const TABS: Array<[Tab, string]> = [['read', 'Read'], ['write', 'Write'], ['search', 'Search'], ['peers', 'Peers'], ['keys', 'Keys']]
 
 const view: View = {
   go (next, params = {}) {
@@ -73,6 +74,8 @@ session.addEventListener('update', event => {
 setInterval(() => {
   session.refreshPhase()
   root.querySelector('header')?.replaceWith(statusBar(session))
+  // The peers tab lists live connections and this tab's address, which arrives with a relay's reservation.
+  if (tab === 'peers' && running.size === 0) render()
 }, 1000)
 
 const address = new URLSearchParams(location.search).get('address')

@@ -24,7 +24,7 @@ export function explain (error: unknown): { title: string, detail: string, code:
   const titles: Record<string, string> = {
     ERR_ACCESS_DENIED: 'None of your roles may read this',
     ERR_NOT_FOUND: 'Nothing is stored here yet',
-    ERR_NETWORK: 'No relay answered',
+    ERR_NETWORK: 'Could not reach the network',
     ERR_REPLICATION: 'Too few relays stored it',
     ERR_WRITE_NOT_ALLOWED: 'Your roles may not write this',
     ERR_INVALID_ADDRESS: 'That is not a ucxl:// address',
