@@ -18,8 +18,21 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
   })
 }
 
+/**
+ * A WHATWG WebSocket reports errors as events and never throws them; `ws` is
+ * an EventEmitter, which throws an 'error' nobody listens to. libp2p stops
+ * listening when a dial is aborted, so a refusal that arrived after the abort
+ * (a relay that went away) crashed the process with ECONNREFUSED.
+ */
+class QuietWebSocket extends NodeWebSocket {
+  constructor (...args: ConstructorParameters<typeof NodeWebSocket>) {
+    super(...args)
+    this.on('error', () => {})
+  }
+}
+
 if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'undefined') {
-  Object.defineProperty(globalThis, 'WebSocket', { configurable: true, writable: true, value: NodeWebSocket })
+  Object.defineProperty(globalThis, 'WebSocket', { configurable: true, writable: true, value: QuietWebSocket })
 }
 
 export {}
