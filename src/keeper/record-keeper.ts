@@ -4,6 +4,7 @@ import { decodeSiblings, encodeSiblings, mergeVersion, siblingSetDigest } from '
 import type { MergeOutcome } from '../record/siblings.ts'
 import { encodeEnvelope } from '../record/envelope.ts'
 import { validateRecord } from '../record/validator.ts'
+import { SIGNATURE_BYTES } from '../trust/signing-key.ts'
 import type { ValidationContext } from '../record/validator.ts'
 import type { KVStore, StoreOptions } from '../store/types.ts'
 
@@ -81,6 +82,14 @@ export class RecordKeeper {
     this.stats.bytesIn += bytes.length
     const started = performance.now()
     try {
+      // Replication offers the same record again and again (every holder, every
+      // round): a byte-identical copy of what is stored changes nothing, so it
+      // is answered without verifying its signatures a second time.
+      const duplicate = await this.storedCopy(key, bytes, options)
+      if (duplicate !== undefined) {
+        this.observe(observer => observer.put({ seconds: elapsed(started), bytes: bytes.length, outcome: 'duplicate' }))
+        return duplicate
+      }
       const incoming = await validateRecord(bytes, this.validation(), key)
       const result = await this.withLock(key, async (): Promise<PutResult> => {
         const stored = await this.readSiblings(key, options)
@@ -103,6 +112,15 @@ export class RecordKeeper {
       this.observe(observer => observer.put({ seconds: elapsed(started), bytes: bytes.length, outcome: 'rejected', code }))
       throw error
     }
+  }
+
+  private async storedCopy (key: string, bytes: Uint8Array, options: StoreOptions): Promise<PutResult | undefined> {
+    if (bytes.length <= SIGNATURE_BYTES) return undefined
+    const signature = bytes.subarray(bytes.length - SIGNATURE_BYTES)
+    const stored = await this.readSiblings(key, options)
+    const same = stored.find(envelope => equalBytes(envelope.signature, signature))
+    if (same === undefined || !equalBytes(encodeEnvelope(same), bytes)) return undefined
+    return { outcome: 'duplicate', siblings: stored.length }
   }
 
   /** The stored sibling set as encoded envelopes; empty when nothing is held. */

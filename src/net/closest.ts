@@ -56,9 +56,23 @@ export async function knownRelays (node: Libp2p): Promise<PeerId[]> {
   return peers.map(peer => peer.id)
 }
 
+// Relays sort every key they hold against every peer on each repair pass: hash each peer id once.
+const peerHashes = new Map<string, Uint8Array>()
+
+function peerHash (peer: PeerId): Uint8Array {
+  const id = peer.toString()
+  let hash = peerHashes.get(id)
+  if (hash === undefined) {
+    if (peerHashes.size >= 4096) peerHashes.clear()
+    hash = sha256(peer.toMultihash().bytes)
+    peerHashes.set(id, hash)
+  }
+  return hash
+}
+
 export function sortByDistance (key: Uint8Array, peers: PeerId[]): PeerId[] {
   const target = sha256(key)
-  const withDistance = peers.map(peer => ({ peer, distance: xor(target, sha256(peer.toMultihash().bytes)) }))
+  const withDistance = peers.map(peer => ({ peer, distance: xor(target, peerHash(peer)) }))
   withDistance.sort((a, b) => compareBytes(a.distance, b.distance))
   return withDistance.map(entry => entry.peer)
 }

@@ -3,12 +3,12 @@ import { equalBytes } from '../encoding/bytes.ts'
 import { SlurpError } from '../errors.ts'
 import { sortByDistance } from '../net/closest.ts'
 import { RECORD_PROTOCOL } from '../net/record-messages.ts'
-import { requestRecord } from '../net/record-protocol.ts'
 import type { NetworkFaults } from '../net/request-response.ts'
 import type { RelayNode } from '../relay.ts'
 import { BUCKETS, entriesIn, summarise } from './buckets.ts'
-import { requestDigestsOf, requestEntries, requestSummary } from './sync-protocol.ts'
-import { MAX_KEYS_PER_REQUEST } from './sync-messages.ts'
+import { requestDigestsOf, requestEntries, requestRecordsOf, requestStore, requestSummary } from './sync-protocol.ts'
+import { MAX_KEYS_PER_REQUEST, batchRecordSets } from './sync-messages.ts'
+import type { RecordSet } from './sync-messages.ts'
 
 /** Seed 003's ReplicationConfig, with production defaults. */
 export interface ReplicationConfig {
@@ -24,7 +24,7 @@ export interface ReplicationConfig {
   antiEntropyIntervalMs?: number
   /** Delay before reacting to a relay joining or leaving (they come in bursts). Default 2 s. */
   triggerDelayMs?: number
-  /** Records repaired at once. Default 8. */
+  /** Transfers (batches of records, bucket listings) under way at once per pass. Default 8. */
   maxConcurrentReplications?: number
   /** Drop records this relay is no longer responsible for, once the k closest confirm they hold them. Default true. */
   cleanup?: boolean
@@ -33,6 +33,10 @@ export interface ReplicationConfig {
 }
 
 export type Health = 'healthy' | 'degraded' | 'critical'
+
+// The side of a new pair that does not start the anti-entropy round repairs
+// later than usual, so the round (run by the other side) has moved the records first.
+const JOIN_REPAIR_DELAY_FACTOR = 10
 
 export interface ReplicationSummary {
   factor: number
@@ -70,12 +74,20 @@ export class ReplicationManager {
   private repairTimer: ReturnType<typeof setTimeout> | undefined
   private repairing: Promise<void> | undefined
   private readonly syncing = new Map<string, Promise<void>>()
+  private roundsDone: Promise<void> = Promise.resolve()
   private readonly recentErrors: string[] = []
   private started = false
   private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
     if (!event.detail.protocols.includes(RECORD_PROTOCOL)) return
-    this.sync(event.detail.peerId).catch(() => {})
-    this.scheduleRepair()
+    // A round moves records both ways, so one side of each pair starts it: two
+    // rounds at once would move every differing record twice.
+    // The round places what the pair holds on whichever of them should hold it;
+    // the repair pass after it finds little left to copy, and cleans up.
+    if (this.relay.libp2p.peerId.toString() < event.detail.peerId.toString()) {
+      this.sync(event.detail.peerId).catch(() => {}).finally(() => { this.scheduleRepair() })
+    } else {
+      this.scheduleRepair(JOIN_REPAIR_DELAY_FACTOR)
+    }
   }
 
   private readonly onDisconnect = (): void => { this.scheduleRepair() }
@@ -127,12 +139,12 @@ export class ReplicationManager {
     return this.health.get(key)
   }
 
-  private scheduleRepair (): void {
+  private scheduleRepair (delayFactor = 1): void {
     if (!this.started || this.repairTimer !== undefined) return
     this.repairTimer = setTimeout(() => {
       this.repairTimer = undefined
       this.repair().catch(() => {})
-    }, this.config.triggerDelayMs ?? 2000)
+    }, (this.config.triggerDelayMs ?? 2000) * delayFactor)
   }
 
   /** Relays this one is connected to now: the ones that can hold anything. */
@@ -169,6 +181,9 @@ export class ReplicationManager {
   }
 
   private async repairPass (): Promise<void> {
+    // Rounds under way (a relay just connected) move most of what repair would:
+    // let them finish, and repair only checks what is left.
+    await Promise.allSettled(this.syncing.values())
     const started = Date.now()
     let relays = await this.relaysNow()
     // Relays that fail here are left out and their keys placed again on the next
@@ -187,7 +202,9 @@ export class ReplicationManager {
   private async repairOnce (relays: PeerId[]): Promise<Set<string>> {
     const unreachable = new Set<string>()
     const self = this.relay.libp2p.peerId
-    const index = await this.relay.keeper.digests()
+    // A copy: the keeper's index moves on as versions arrive, and cleanup must
+    // only drop the version the targets confirmed, never one that came later.
+    const index = new Map(await this.relay.keeper.digests())
     // Which keys each remote target should hold, so each gets one batched digest query.
     const byTarget = new Map<string, { peer: PeerId, keys: string[] }>()
     const targetsOf = new Map<string, PeerId[]>()
@@ -214,21 +231,31 @@ export class ReplicationManager {
           unreachable.add(peer.toString())
           return
         }
-        await this.inParallel(batch, async key => {
+        const missing = batch.filter(key => {
           const ours = index.get(key)
           const held = theirs.get(key)
-          if (ours !== undefined && held !== undefined && equalBytes(ours, held)) {
-            confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
-            return
-          }
-          if (await this.push(peer, key)) {
-            this.stats.repairsDone++
-            confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
-          } else {
-            this.stats.repairsFailed++
-            unreachable.add(peer.toString())
-          }
+          if (ours === undefined || held === undefined || !equalBytes(ours, held)) return true
+          confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
+          return false
         })
+        if (missing.length === 0) continue
+        let stored: Set<string>
+        try {
+          stored = await this.pushMany(peer, missing)
+        } catch (error) {
+          this.stats.repairsFailed += missing.length
+          this.noteError(`push to ${peer.toString()}: ${(error as Error).message}`)
+          unreachable.add(peer.toString())
+          return
+        }
+        for (const key of missing) {
+          if (!stored.has(key)) {
+            this.stats.repairsFailed++
+            continue
+          }
+          this.stats.repairsDone++
+          confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
+        }
       }
     }))
 
@@ -248,24 +275,32 @@ export class ReplicationManager {
     return unreachable
   }
 
-  /** Sends every version held for `key` to `peer`; true when it now holds them (or newer). */
-  private async push (peer: PeerId, key: string): Promise<boolean> {
-    const records = await this.relay.keeper.get(key)
-    try {
-      for (const record of records) {
-        const answer = await requestRecord(this.relay.libp2p, peer, { op: 'put', key, record }, this.sendOptions())
-        if (answer.status !== 'ok' && answer.code !== 'ERR_STALE_RECORD') {
-          this.noteError(`push to ${peer.toString()}: ${answer.code}: ${answer.message}`)
-          return false
-        }
-        this.stats.bytesMoved += record.length
-        this.stats.pushed++
-      }
-      return true
-    } catch (error) {
-      this.noteError(`push to ${peer.toString()}: ${(error as Error).message}`)
-      return false
+  /**
+   * Sends every version held for `keys` to `peer`, many records per message;
+   * returns the keys it now holds (or holds something newer for). Throws when
+   * the peer cannot be reached.
+   */
+  private async pushMany (peer: PeerId, keys: readonly string[]): Promise<Set<string>> {
+    const sets: RecordSet[] = []
+    for (const key of keys) {
+      const records = await this.relay.keeper.get(key)
+      if (records.length > 0) sets.push([key, records])
     }
+    const stored = new Set<string>()
+    for (const batch of batchRecordSets(sets)) {
+      const results = await requestStore(this.relay.libp2p, peer, batch, this.sendOptions())
+      for (const [key, records] of batch) {
+        const code = results.get(key)
+        if (code !== '') {
+          this.noteError(`push of ${key} to ${peer.toString()}: ${code ?? 'not answered'}`)
+          continue
+        }
+        stored.add(key)
+        this.stats.pushed += records.length
+        this.stats.bytesMoved += records.reduce((sum, record) => sum + record.length, 0)
+      }
+    }
+    return stored
   }
 
   private noteError (message: string): void {
@@ -273,18 +308,19 @@ export class ReplicationManager {
     if (this.recentErrors.length > 10) this.recentErrors.shift()
   }
 
-  /** Takes every version `peer` holds for `key` through the validator. */
-  private async pull (peer: PeerId, key: string): Promise<void> {
-    const answer = await requestRecord(this.relay.libp2p, peer, { op: 'get', key }, this.sendOptions())
-    if (answer.status !== 'ok') return
-    for (const record of answer.records) {
-      try {
-        await this.relay.keeper.put(key, record)
-        this.stats.bytesMoved += record.length
-        this.stats.pulled++
-      } catch (error) {
-        // Stale, duplicate or invalid: the keeper already refused it, nothing to do.
-        if (!(error instanceof SlurpError)) throw error
+  /** Takes every version `peer` holds for `keys` through the validator. */
+  private async pullMany (peer: PeerId, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return
+    for (const [key, records] of await requestRecordsOf(this.relay.libp2p, peer, keys, this.sendOptions())) {
+      for (const record of records) {
+        try {
+          await this.relay.keeper.put(key, record)
+          this.stats.bytesMoved += record.length
+          this.stats.pulled++
+        } catch (error) {
+          // Stale, duplicate or invalid: the keeper already refused it, nothing to do.
+          if (!(error instanceof SlurpError)) throw error
+        }
       }
     }
   }
@@ -298,13 +334,16 @@ export class ReplicationManager {
    * One anti-entropy round with `peer`: compare bucket digests, list only the
    * buckets that differ, then pull what it has that is newer or missing here
    * (for keys held or owed here) and push what it lacks (for keys it holds or
-   * should hold). Concurrent rounds with one peer share one run.
+   * should hold). Concurrent rounds with one peer share one run, and rounds
+   * with different peers run one after another: each then sees what the
+   * previous ones brought, instead of all fetching the same records at once.
    */
   async sync (peer: PeerId): Promise<void> {
     const id = peer.toString()
     const running = this.syncing.get(id)
     if (running !== undefined) return await running
-    const round = this.syncRound(peer).finally(() => { this.syncing.delete(id) })
+    const round = this.roundsDone.then(async () => { await this.syncRound(peer) }).finally(() => { this.syncing.delete(id) })
+    this.roundsDone = round.catch(() => {})
     this.syncing.set(id, round)
     await round
   }
@@ -317,20 +356,46 @@ export class ReplicationManager {
     const relays = await this.relaysNow()
     const self = node.peerId
     this.stats.antiEntropyRounds++
-    for (let bucket = 0; bucket < BUCKETS; bucket++) {
-      if (equalBytes(ours.digests[bucket] as Uint8Array, theirSummary.digests[bucket] as Uint8Array)) continue
-      const theirs = new Map((await requestEntries(node, peer, bucket, this.sendOptions())).filter(([, d]) => d !== undefined) as Array<[string, Uint8Array]>)
-      const mine = new Map(entriesIn(index, bucket))
-      const keys = new Set([...theirs.keys(), ...mine.keys()])
-      await this.inParallel([...keys], async key => {
-        const their = theirs.get(key)
-        const my = mine.get(key)
-        if (their !== undefined && my !== undefined && equalBytes(their, my)) return
-        const owners = this.responsible(key, relays)
-        if (their !== undefined && (my !== undefined || owners.some(p => p.equals(self)))) await this.pull(peer, key)
-        const now = (await this.relay.keeper.digests()).get(key)
-        if (now !== undefined && (their !== undefined ? !equalBytes(their, now) : owners.some(p => p.equals(peer)))) await this.push(peer, key)
-      })
+    const differing = Array.from({ length: BUCKETS }, (_, bucket) => bucket)
+      .filter(bucket => !equalBytes(ours.digests[bucket] as Uint8Array, theirSummary.digests[bucket] as Uint8Array))
+    const theirs = new Map<string, Uint8Array>()
+    const mine = new Map<string, Uint8Array>()
+    await this.inParallel(differing, async bucket => {
+      for (const [key, digest] of await requestEntries(node, peer, bucket, this.sendOptions())) if (digest !== undefined) theirs.set(key, digest)
+      for (const [key, digest] of entriesIn(index, bucket)) mine.set(key, digest)
+    })
+    const differs = [...new Set([...theirs.keys(), ...mine.keys()])].filter(key => {
+      const their = theirs.get(key)
+      const my = mine.get(key)
+      return their === undefined || my === undefined || !equalBytes(their, my)
+    })
+    const owners = new Map(differs.map(key => [key, this.responsible(key, relays)]))
+    // What it has that is newer or missing here, for keys held or owed here
+    // (unless another round brought the same version meanwhile)...
+    const before = await this.relay.keeper.digests()
+    await this.pullMany(peer, differs.filter(key => {
+      const their = theirs.get(key)
+      const held = before.get(key)
+      if (their === undefined || (held !== undefined && equalBytes(their, held))) return false
+      return held !== undefined || owners.get(key)?.some(p => p.equals(self)) === true
+    }))
+    // ...then what it lacks: keys it holds in another version, or should hold.
+    const now = await this.relay.keeper.digests()
+    const pushes = differs.filter(key => {
+      const held = now.get(key)
+      const their = theirs.get(key)
+      if (held === undefined) return false
+      return their !== undefined ? !equalBytes(their, held) : owners.get(key)?.some(p => p.equals(peer)) === true
+    })
+    // Its listing is as old as this round: other relays' rounds may have brought it the same versions since.
+    for (let i = 0; i < pushes.length; i += MAX_KEYS_PER_REQUEST) {
+      const batch = pushes.slice(i, i + MAX_KEYS_PER_REQUEST)
+      const current = await requestDigestsOf(node, peer, batch, this.sendOptions())
+      await this.pushMany(peer, batch.filter(key => {
+        const theirNow = current.get(key)
+        const held = now.get(key)
+        return theirNow === undefined || held === undefined || !equalBytes(theirNow, held)
+      }))
     }
   }
 

@@ -5,30 +5,42 @@ import { BUCKETS } from './buckets.ts'
 import type { BucketSummary } from './buckets.ts'
 
 /**
- * Anti-entropy between relays, '/slurp/sync/1.0.0', one request per stream:
+ * Anti-entropy and repair between relays, '/slurp/sync/1.0.0', one request per stream:
  *   summary            → 64 bucket digests and counts
  *   entries(bucket)    → every key in the bucket with its sibling-set digest
  *   digestsOf(keys)    → for each key, its sibling-set digest or absent
- * Records themselves then move over the record protocol, through the validator.
+ *   recordsOf(keys)    → sibling sets (encoded envelopes) for as many of the keys as fit
+ *   store(sets)        → the receiver puts every record through its validator;
+ *                        for each key, '' (held now, or something newer) or an error code
+ * Records move many to a stream: one stream per record made repairing
+ * thousands of records take a minute.
  */
 export const SYNC_PROTOCOL = '/slurp/sync/1.0.0'
 export const MAX_KEYS_PER_REQUEST = 1024
+/** Records per store or recordsOf message stay under this, well inside MAX_MESSAGE_BYTES. */
+export const RECORD_BATCH_BYTES = 2 * 1024 * 1024
+const MAX_SIBLINGS = 256
+
+export type RecordSet = readonly [key: string, records: readonly Uint8Array[]]
 
 export type SyncRequest =
   | { op: 'summary' }
   | { op: 'entries', bucket: number }
   | { op: 'digestsOf', keys: string[] }
+  | { op: 'recordsOf', keys: string[] }
+  | { op: 'store', sets: RecordSet[] }
 
-const OPS = { summary: 1, entries: 2, digestsOf: 3 } as const
+const OPS = { summary: 1, entries: 2, digestsOf: 3, recordsOf: 4, store: 5 } as const
 const VERSION = 1
 
 export function encodeSyncRequest (request: SyncRequest): Uint8Array {
   const writer = new ByteWriter().u8(VERSION).u8(OPS[request.op])
   if (request.op === 'entries') writer.u8(request.bucket)
-  if (request.op === 'digestsOf') {
+  if (request.op === 'digestsOf' || request.op === 'recordsOf') {
     writer.varint(request.keys.length)
     for (const key of request.keys) writer.string(key)
   }
+  if (request.op === 'store') writeRecordSets(writer, request.sets)
   return writer.finish()
 }
 
@@ -43,11 +55,13 @@ export function decodeSyncRequest (bytes: Uint8Array): SyncRequest {
       const bucket = reader.u8('bucket')
       if (bucket >= BUCKETS) throw new CodecError('bucket out of range')
       request = { op: 'entries', bucket }
-    } else if (op === OPS.digestsOf) {
+    } else if (op === OPS.digestsOf || op === OPS.recordsOf) {
       const count = reader.varint('key count', MAX_KEYS_PER_REQUEST)
       const keys: string[] = []
       for (let i = 0; i < count; i++) keys.push(reader.string('key', 256))
-      request = { op: 'digestsOf', keys }
+      request = { op: op === OPS.digestsOf ? 'digestsOf' : 'recordsOf', keys }
+    } else if (op === OPS.store) {
+      request = { op: 'store', sets: readRecordSets(reader) }
     } else throw new CodecError(`unknown sync op ${op}`)
     reader.end('sync request')
     return request
@@ -97,6 +111,80 @@ export function decodeEntries (bytes: Uint8Array): Array<[string, Uint8Array | u
     reader.end('sync entries')
     return entries
   })
+}
+
+function writeRecordSets (writer: ByteWriter, sets: readonly RecordSet[]): void {
+  writer.varint(sets.length)
+  for (const [key, records] of sets) {
+    writer.string(key).varint(records.length)
+    for (const record of records) writer.bytes(record)
+  }
+}
+
+function readRecordSets (reader: ByteReader): RecordSet[] {
+  const count = reader.varint('set count', MAX_KEYS_PER_REQUEST)
+  const sets: RecordSet[] = []
+  for (let i = 0; i < count; i++) {
+    const key = reader.string('key', 256)
+    const n = reader.varint('record count', MAX_SIBLINGS)
+    const records: Uint8Array[] = []
+    for (let j = 0; j < n; j++) records.push(reader.bytesField('record'))
+    sets.push([key, records])
+  }
+  return sets
+}
+
+/** recordsOf answers: the sibling sets of the keys that fit (an empty set: not held). */
+export function encodeRecordSets (sets: readonly RecordSet[]): Uint8Array {
+  const writer = new ByteWriter()
+  writeRecordSets(writer, sets)
+  return writer.finish()
+}
+
+export function decodeRecordSets (bytes: Uint8Array): RecordSet[] {
+  return decoding('sync record sets', () => {
+    const reader = new ByteReader(bytes)
+    const sets = readRecordSets(reader)
+    reader.end('sync record sets')
+    return sets
+  })
+}
+
+/** store answers: per key, '' when it is held now (or something newer is), else the error code. */
+export function encodeStoreResults (results: ReadonlyArray<readonly [string, string]>): Uint8Array {
+  const writer = new ByteWriter().varint(results.length)
+  for (const [key, code] of results) writer.string(key).string(code)
+  return writer.finish()
+}
+
+export function decodeStoreResults (bytes: Uint8Array): Map<string, string> {
+  return decoding('sync store results', () => {
+    const reader = new ByteReader(bytes)
+    const count = reader.varint('result count', MAX_KEYS_PER_REQUEST)
+    const results = new Map<string, string>()
+    for (let i = 0; i < count; i++) results.set(reader.string('key', 256), reader.string('code', 64))
+    reader.end('sync store results')
+    return results
+  })
+}
+
+/** Splits sets into messages of at most RECORD_BATCH_BYTES (a set larger than that goes alone) and MAX_KEYS_PER_REQUEST keys. */
+export function batchRecordSets (sets: readonly RecordSet[], budget = RECORD_BATCH_BYTES): RecordSet[][] {
+  const batches: RecordSet[][] = []
+  let current: RecordSet[] = []
+  let bytes = 0
+  for (const set of sets) {
+    const size = set[1].reduce((sum, record) => sum + record.length + 8, set[0].length + 8)
+    if (current.length > 0 && (bytes + size > budget || current.length >= MAX_KEYS_PER_REQUEST)) {
+      batches.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push(set)
+    bytes += size
+  }
+  if (current.length > 0) batches.push(current)
+  return batches
 }
 
 function decoding<T> (what: string, decode: () => T): T {

@@ -1,20 +1,64 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
+import { SlurpError, StaleRecordError } from '../errors.ts'
 import type { RecordKeeper } from '../keeper/record-keeper.ts'
 import { sendRequest, serveRequests } from '../net/request-response.ts'
 import type { SendOptions } from '../net/request-response.ts'
 import { entriesIn, summarise } from './buckets.ts'
 import type { BucketSummary } from './buckets.ts'
-import { SYNC_PROTOCOL, decodeEntries, decodeSummary, decodeSyncRequest, encodeEntries, encodeSummary, encodeSyncRequest } from './sync-messages.ts'
+import {
+  RECORD_BATCH_BYTES, SYNC_PROTOCOL, decodeEntries, decodeRecordSets, decodeStoreResults, decodeSummary, decodeSyncRequest,
+  encodeEntries, encodeRecordSets, encodeStoreResults, encodeSummary, encodeSyncRequest
+} from './sync-messages.ts'
+import type { RecordSet } from './sync-messages.ts'
 
-/** Relays answer sync requests from their digest index; nothing is decrypted or sent but digests. */
+/**
+ * Relays answer sync requests from their digest index and their keeper. What
+ * arrives to be stored goes through the keeper, so through the validator:
+ * nothing is decrypted, and nothing unverified is kept.
+ */
 export async function serveSync (node: Libp2p, keeper: RecordKeeper): Promise<void> {
   await serveRequests(node, SYNC_PROTOCOL, async (bytes, signal) => {
     const request = decodeSyncRequest(bytes)
+    if (request.op === 'recordsOf') return encodeRecordSets(await recordsOf(keeper, request.keys, signal))
+    if (request.op === 'store') return encodeStoreResults(await store(keeper, request.sets, signal))
     const index = await keeper.digests({ signal })
     if (request.op === 'summary') return encodeSummary(summarise(index))
     if (request.op === 'entries') return encodeEntries(entriesIn(index, request.bucket))
     return encodeEntries(request.keys.map(key => [key, index.get(key)] as const))
   })
+}
+
+/** As many of the keys' sibling sets as fit in one answer, in the order asked. */
+async function recordsOf (keeper: RecordKeeper, keys: readonly string[], signal: AbortSignal): Promise<RecordSet[]> {
+  const sets: RecordSet[] = []
+  let bytes = 0
+  for (const key of keys) {
+    const records = await keeper.get(key, { signal })
+    const size = records.reduce((sum, record) => sum + record.length, 0)
+    if (sets.length > 0 && bytes + size > RECORD_BATCH_BYTES) break
+    sets.push([key, records])
+    bytes += size
+  }
+  return sets
+}
+
+async function store (keeper: RecordKeeper, sets: readonly RecordSet[], signal: AbortSignal): Promise<Array<[string, string]>> {
+  const results: Array<[string, string]> = []
+  for (const [key, records] of sets) {
+    let code = ''
+    for (const record of records) {
+      try {
+        await keeper.put(key, record, { signal })
+      } catch (error) {
+        // Holding this version or a newer one is what the sender wanted.
+        if (error instanceof StaleRecordError) continue
+        if (!(error instanceof SlurpError)) throw error
+        code = error.code
+      }
+    }
+    results.push([key, code])
+  }
+  return results
 }
 
 export async function requestSummary (node: Libp2p, peer: PeerId, options: SendOptions = {}): Promise<BucketSummary> {
@@ -27,4 +71,25 @@ export async function requestEntries (node: Libp2p, peer: PeerId, bucket: number
 
 export async function requestDigestsOf (node: Libp2p, peer: PeerId, keys: string[], options: SendOptions = {}): Promise<Map<string, Uint8Array | undefined>> {
   return new Map(decodeEntries(await sendRequest(node, peer, SYNC_PROTOCOL, encodeSyncRequest({ op: 'digestsOf', keys }), options)))
+}
+
+/** The sibling sets `peer` holds for `keys` (a key it lacks maps to no records); asks again for what did not fit. */
+export async function requestRecordsOf (node: Libp2p, peer: PeerId, keys: readonly string[], options: SendOptions = {}): Promise<Map<string, readonly Uint8Array[]>> {
+  const found = new Map<string, readonly Uint8Array[]>()
+  let pending = [...keys]
+  while (pending.length > 0) {
+    const asked = pending.slice(0, 1024)
+    const sets = decodeRecordSets(await sendRequest(node, peer, SYNC_PROTOCOL, encodeSyncRequest({ op: 'recordsOf', keys: asked }), options))
+    const wanted = new Set(asked)
+    for (const [key, records] of sets) if (wanted.has(key)) found.set(key, records)
+    // A peer that answers nothing it was asked for would otherwise be asked forever.
+    if (!sets.some(([key]) => wanted.has(key))) break
+    pending = pending.filter(key => !found.has(key))
+  }
+  return found
+}
+
+/** Has `peer` store the sets; per key, '' when it holds them (or newer) now, else an error code. */
+export async function requestStore (node: Libp2p, peer: PeerId, sets: RecordSet[], options: SendOptions = {}): Promise<Map<string, string>> {
+  return decodeStoreResults(await sendRequest(node, peer, SYNC_PROTOCOL, encodeSyncRequest({ op: 'store', sets }), options))
 }
