@@ -27,6 +27,8 @@ function ensureSystemPackages () {
   const missing = []
   if (!existsSync(chromium)) missing.push('chromium')
   if (!onPath('age')) missing.push('age')
+  // The browser↔browser WebRTC test makes a network namespace when it runs as root (ip netns).
+  if (process.getuid?.() === 0 && !onPath('ip')) missing.push('iproute2')
   if (missing.length === 0) return
   if (process.getuid?.() !== 0) {
     console.error(`npm test needs Debian's ${missing.join(' and ')} (browser tests use ${chromium}; interop tests use the age CLI).`)

@@ -1,6 +1,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { NetworkError } from '../../src/errors.ts'
+import { RECORD_PROTOCOL } from '../../src/net/record-messages.ts'
 import { SlurpPeer } from '../../src/peer.ts'
 import type { PeerInit } from '../../src/peer.ts'
 import type { NetworkFaults } from '../../src/net/request-response.ts'
@@ -187,6 +188,9 @@ export class Cluster {
    */
   async settle (timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs
+    // A round among relays that have not yet identified each other moves
+    // nothing and would pass for quiet: wait until every pair knows the other serves records.
+    while (!await this.allIdentified() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
     let quietRounds = 0
     while (quietRounds < 1) {
       if (Date.now() > deadline) throw new Error(`cluster did not settle within ${timeoutMs} ms`)
@@ -195,6 +199,19 @@ export class Cluster {
       await Promise.all(this.live.map(async relay => { await relay.replication.repair() }))
       quietRounds = this.moved() === before ? quietRounds + 1 : 0
     }
+  }
+
+  private async allIdentified (): Promise<boolean> {
+    for (const relay of this.live) {
+      const connected = new Set(relay.libp2p.getConnections().map(c => c.remotePeer.toString()))
+      for (const other of this.live) {
+        if (other === relay) continue
+        if (!connected.has(other.libp2p.peerId.toString())) return false
+        const known = await relay.libp2p.peerStore.get(other.libp2p.peerId).catch(() => undefined)
+        if (known?.protocols.includes(RECORD_PROTOCOL) !== true) return false
+      }
+    }
+    return true
   }
 
   private moved (): number {

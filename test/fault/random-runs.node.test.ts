@@ -26,8 +26,11 @@ afterAll(async () => { await cluster?.stop() })
 describe('randomised fault runs', () => {
   it(`${seeds.length} seeded runs: no acknowledged write lost, replicas converge`, async () => {
     let acknowledged = 0
+    let slowest = { ms: 0, seed: 0 }
     for (const seed of seeds) {
+      const began = Date.now()
       const report = await runSeed(cluster, writers, seed)
+      if (Date.now() - began > slowest.ms) slowest = { ms: Date.now() - began, seed }
       acknowledged += report.acknowledged
       if (report.problems.length > 0) {
         throw new Error(`fault run failed; replay with SLURP_FAULT_SEED=${seed}\nsteps:\n  ${report.steps.join('\n  ')}\nproblems:\n  ${report.problems.join('\n  ')}`)
@@ -35,5 +38,6 @@ describe('randomised fault runs', () => {
     }
     // The runs must have exercised something: most writes get acknowledged.
     expect(acknowledged).toBeGreaterThan(seeds.length)
+    console.log(`fault runs: ${seeds.length}, ${acknowledged} acknowledged writes checked, slowest run ${slowest.ms} ms (seed ${slowest.seed})`)
   }, 1_200_000)
 })
