@@ -24,7 +24,7 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
  * listening when a dial is aborted, so a refusal that arrived after the abort
  * (a relay that went away) crashed the process with ECONNREFUSED.
  */
-class QuietWebSocket extends NodeWebSocket {
+export class QuietWebSocket extends NodeWebSocket {
   constructor (...args: ConstructorParameters<typeof NodeWebSocket>) {
     super(...args)
     this.on('error', () => {})
@@ -34,5 +34,3 @@ class QuietWebSocket extends NodeWebSocket {
 if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'undefined') {
   Object.defineProperty(globalThis, 'WebSocket', { configurable: true, writable: true, value: QuietWebSocket })
 }
-
-export {}
