@@ -48,8 +48,8 @@ export class BrowserPeer extends SlurpPeer {
     if (this.channel === undefined && this.browserInit.shareBetweenTabs !== false && typeof BroadcastChannel !== 'undefined') {
       this.channel = new BroadcastChannel(CHANNEL)
       this.channel.onmessage = (event: MessageEvent<{ address?: unknown }>) => {
-        // The other tab wrote: read it now, which fires "update" for whoever shows it.
-        if (typeof event.data?.address === 'string') this.get(event.data.address).catch(() => {})
+        // The other tab wrote: the same hint a directly connected peer gives.
+        if (typeof event.data?.address === 'string') this.noticed(event.data.address)
       }
     }
   }

@@ -309,11 +309,12 @@ export class SlurpPeer extends EventTarget {
   }
 
   /**
-   * A connected peer says it wrote `address`. The notice is only a hint: what
-   * this peer has read before is read again from the relays (which fires
-   * "update" when there is a newer version); anything else is ignored.
+   * Another peer (or another tab) says it wrote `address`. The notice is only
+   * a hint: what this peer has read before is read again from the relays
+   * (which fires "update" when there is a newer version); anything else is
+   * ignored, and a re-read already under way is not started twice.
    */
-  private noticed (address: string): void {
+  protected noticed (address: string): void {
     if (this.rereading.has(address)) return
     this.rereading.add(address)
     this.reread(address).catch(() => {

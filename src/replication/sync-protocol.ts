@@ -6,7 +6,7 @@ import type { SendOptions } from '../net/request-response.ts'
 import { entriesIn, summarise } from './buckets.ts'
 import type { BucketSummary } from './buckets.ts'
 import {
-  RECORD_BATCH_BYTES, SYNC_PROTOCOL, decodeEntries, decodeRecordSets, decodeStoreResults, decodeSummary, decodeSyncRequest,
+  MAX_KEYS_PER_REQUEST, RECORD_BATCH_BYTES, SYNC_PROTOCOL, decodeEntries, decodeRecordSets, decodeStoreResults, decodeSummary, decodeSyncRequest,
   encodeEntries, encodeRecordSets, encodeStoreResults, encodeSummary, encodeSyncRequest
 } from './sync-messages.ts'
 import type { RecordSet } from './sync-messages.ts'
@@ -78,7 +78,7 @@ export async function requestRecordsOf (node: Libp2p, peer: PeerId, keys: readon
   const found = new Map<string, readonly Uint8Array[]>()
   let pending = [...keys]
   while (pending.length > 0) {
-    const asked = pending.slice(0, 1024)
+    const asked = pending.slice(0, MAX_KEYS_PER_REQUEST)
     const sets = decodeRecordSets(await sendRequest(node, peer, SYNC_PROTOCOL, encodeSyncRequest({ op: 'recordsOf', keys: asked }), options))
     const wanted = new Set(asked)
     for (const [key, records] of sets) if (wanted.has(key)) found.set(key, records)
