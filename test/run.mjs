@@ -44,6 +44,31 @@ function ensureSystemPackages () {
   }
 }
 
+// CI keeps only the tail of the output, so the names and messages of failures are
+// repeated after the summary line rather than left thousands of lines above it.
+const failures = []
+function failuresIn (json, label) {
+  const found = []
+  for (const file of json.testResults ?? []) {
+    const path = file.name.startsWith(root) ? file.name.slice(root.length) : file.name
+    const failed = (file.assertionResults ?? []).filter(test => test.status === 'failed')
+    for (const test of failed) found.push({ label, where: `${path} › ${test.fullName}`, message: test.failureMessages?.join('\n') ?? '' })
+    // A file that failed outside any test (an import error, an unhandled rejection).
+    if (failed.length === 0 && file.status === 'failed') found.push({ label, where: path, message: file.message ?? '' })
+  }
+  return found
+}
+
+function printFailures () {
+  for (const { label, where, message } of failures) {
+    console.log(`\n✗ ${where}\n  (${label})`)
+    // Stack frames inside node_modules say nothing about which of our lines failed.
+    const lines = message.split('\n').filter(line => line.trim() !== '' && !/^\s*at .*node_modules/.test(line))
+    for (const line of lines.slice(0, 25)) console.log(`    ${line}`)
+    if (lines.length > 25) console.log(`    … ${lines.length - 25} more lines`)
+  }
+}
+
 function vitest (label, runtime, extraArgs, env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'slurp-report-'))
   const report = join(dir, 'report.json')
@@ -52,10 +77,14 @@ function vitest (label, runtime, extraArgs, env = {}) {
   if (existsSync(report)) {
     const json = JSON.parse(readFileSync(report, 'utf8'))
     counts = { passed: json.numPassedTests, failed: json.numFailedTests, skipped: json.numPendingTests + json.numTodoTests }
+    failures.push(...failuresIn(json, label))
   }
   rmSync(dir, { recursive: true, force: true })
   // A crashed run may report no failures; its exit status still counts as one.
-  if (status !== 0 && counts.failed === 0) counts.failed = 1
+  if (status !== 0 && counts.failed === 0) {
+    counts.failed = 1
+    failures.push({ label, where: `vitest exited with status ${status} with no failed test`, message: 'look above for "Unhandled Errors" or a crash' })
+  }
   return counts
 }
 
@@ -75,5 +104,6 @@ if (existsSync(node22)) {
   console.error('node_modules/node (Node 22) is missing: run npm install')
   totals.failed++
 }
+printFailures()
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`)
 process.exit(totals.failed === 0 ? 0 : 1)
