@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Libp2p, PeerId } from '@libp2p/interface'
+import { protocolBook } from './protocol-book.ts'
 import { RECORD_PROTOCOL } from './record-messages.ts'
 
 /**
@@ -30,30 +31,16 @@ export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key:
   }
   candidates.delete(node.peerId.toString())
   const pool: PeerId[] = []
+  const book = protocolBook(node)
   for (const peer of candidates.values()) {
-    if (await servesRecords(node, peer) !== false) pool.push(peer)
+    if (await book.speaks(peer, RECORD_PROTOCOL) !== false) pool.push(peer)
   }
   return sortByDistance(keyBytes, pool).slice(0, count)
 }
 
-/**
- * A lookup can return peers that do not serve records (DHT servers that are not
- * slurp relays, or peers caught mid mode-change). Identify tells: true or false
- * once a peer's protocols are known, undefined before.
- */
-async function servesRecords (node: Libp2p, peer: PeerId): Promise<boolean | undefined> {
-  try {
-    const { protocols } = await node.peerStore.get(peer)
-    return protocols.length === 0 ? undefined : protocols.includes(RECORD_PROTOCOL)
-  } catch {
-    return undefined
-  }
-}
-
 /** Peers that said (through identify) they serve the record protocol. */
 export async function knownRelays (node: Libp2p): Promise<PeerId[]> {
-  const peers = await node.peerStore.all({ filters: [peer => peer.protocols.includes(RECORD_PROTOCOL)] })
-  return peers.map(peer => peer.id)
+  return await protocolBook(node).speakers(RECORD_PROTOCOL)
 }
 
 // Relays sort every key they hold against every peer on each repair pass: hash each peer id once.

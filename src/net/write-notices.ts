@@ -5,6 +5,7 @@ import { MAX_ADDRESS_LENGTH } from '../address/types.ts'
 import { ByteReader, CodecError } from '../codec/reader.ts'
 import { ByteWriter } from '../codec/writer.ts'
 import type { SlurpLibp2p } from './node.ts'
+import { protocolBook } from './protocol-book.ts'
 
 /**
  * Write notices between peers that are directly connected (two browser tabs
@@ -81,11 +82,7 @@ export async function sendNotices (node: SlurpLibp2p, address: string, options: 
 }
 
 async function speaksNotices (node: SlurpLibp2p, peer: PeerId): Promise<boolean> {
-  try {
-    return (await node.peerStore.get(peer)).protocols.includes(NOTICE_PROTOCOL)
-  } catch {
-    return false
-  }
+  return await protocolBook(node).speaks(peer, NOTICE_PROTOCOL) === true
 }
 
 /** Token buckets per key. */

@@ -2,6 +2,7 @@ import type { PeerId } from '@libp2p/interface'
 import { equalBytes } from '../encoding/bytes.ts'
 import { SlurpError } from '../errors.ts'
 import { sortByDistance } from '../net/closest.ts'
+import { protocolBook } from '../net/protocol-book.ts'
 import { RECORD_PROTOCOL } from '../net/record-messages.ts'
 import type { NetworkFaults } from '../net/request-response.ts'
 import type { RelayNode } from '../relay.ts'
@@ -156,11 +157,7 @@ export class ReplicationManager {
   }
 
   private async servesRecords (peer: PeerId): Promise<boolean> {
-    try {
-      return (await this.relay.libp2p.peerStore.get(peer)).protocols.includes(RECORD_PROTOCOL)
-    } catch {
-      return false
-    }
+    return await protocolBook(this.relay.libp2p).speaks(peer, RECORD_PROTOCOL) === true
   }
 
   private async relaysNow (): Promise<PeerId[]> {
