@@ -21,9 +21,21 @@ export interface SeedReport {
  * heals, the cluster settles, and the invariants are checked.
  */
 export async function runSeed (cluster: Cluster, writers: SlurpPeer[], seed: number): Promise<SeedReport> {
+  const steps: string[] = []
+  try {
+    return await faultRun(cluster, writers, seed, steps)
+  } catch (error) {
+    // A run that throws (an unexpected error from a put, a cluster that never
+    // settles) is a failed run like any other: report it with its seed and steps.
+    cluster.dropRate = 0
+    cluster.maxDelayMs = 0
+    return { seed, steps, acknowledged: 0, refused: 0, problems: [`the run threw ${(error as Error).name}: ${(error as Error).message}`] }
+  }
+}
+
+async function faultRun (cluster: Cluster, writers: SlurpPeer[], seed: number, steps: string[]): Promise<SeedReport> {
   const random = new Random(seed)
   const acknowledged: Acknowledged = new Map()
-  const steps: string[] = []
   const addresses = Array.from({ length: 3 }, (_, i) => `ucxl://soak/s${seed}/a${i}`)
   let refused = 0
   cluster.dropRate = random.next() * 0.1
