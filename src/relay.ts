@@ -77,7 +77,7 @@ export class RelayNode {
       // Every protocol is handled before the node starts: identify must never
       // announce a relay that cannot answer yet.
       await serveRecords(node, this.keeper)
-      await serveSync(node, this.keeper)
+      await serveSync(node, this.keeper, async relay => await this.replication.responsibilityOf(relay))
       await node.start()
       this.node = node
       this.keepConnected = new KeepConnected(node, this.init.bootstrap ?? [])

@@ -26,13 +26,13 @@ const INCOMING_TIMEOUT_MS = 15_000
 // stopped relay) would otherwise be waited on forever, and no fallback ever runs.
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
 
-export async function serveRequests (node: Libp2p, protocol: string, handle: (request: Uint8Array, signal: AbortSignal) => Promise<Uint8Array>): Promise<void> {
-  await node.handle(protocol, async (stream: Stream) => {
+export async function serveRequests (node: Libp2p, protocol: string, handle: (request: Uint8Array, signal: AbortSignal, from: PeerId) => Promise<Uint8Array>): Promise<void> {
+  await node.handle(protocol, async (stream: Stream, connection) => {
     const signal = AbortSignal.timeout(INCOMING_TIMEOUT_MS)
     try {
       const messages = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
       const request = (await messages.read({ signal })).subarray()
-      await messages.write(await handle(request, signal), { signal })
+      await messages.write(await handle(request, signal, connection.remotePeer), { signal })
       await stream.close({ signal })
     } catch (error) {
       stream.abort(error as Error)

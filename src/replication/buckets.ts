@@ -38,6 +38,7 @@ export function summarise (index: ReadonlyMap<string, Uint8Array>): BucketSummar
   return { digests, counts }
 }
 
-export function entriesIn (index: ReadonlyMap<string, Uint8Array>, bucket: number): Array<[string, Uint8Array]> {
-  return [...index].filter(([key]) => bucketOf(key) === bucket)
+export function entriesIn (index: ReadonlyMap<string, Uint8Array>, buckets: readonly number[]): Array<[string, Uint8Array]> {
+  const wanted = new Set(buckets)
+  return [...index].filter(([key]) => wanted.has(bucketOf(key)))
 }

@@ -6,9 +6,9 @@ import { protocolBook } from '../net/protocol-book.ts'
 import { RECORD_PROTOCOL } from '../net/record-messages.ts'
 import type { NetworkFaults } from '../net/request-response.ts'
 import type { RelayNode } from '../relay.ts'
-import { BUCKETS, entriesIn, summarise } from './buckets.ts'
-import { requestDigestsOf, requestEntries, requestRecordsOf, requestStore, requestSummary } from './sync-protocol.ts'
-import { MAX_KEYS_PER_REQUEST, batchRecordSets } from './sync-messages.ts'
+import { BUCKETS, summarise } from './buckets.ts'
+import { requestDigestsOf, requestOwnedEntries, requestRecordsOf, requestStore, requestSummary } from './sync-protocol.ts'
+import { MAX_KEYS_PER_REQUEST, batchBySize, batchRecordSets } from './sync-messages.ts'
 import type { RecordSet } from './sync-messages.ts'
 
 /** Seed 003's ReplicationConfig, with production defaults. */
@@ -25,7 +25,7 @@ export interface ReplicationConfig {
   antiEntropyIntervalMs?: number
   /** Delay before reacting to a relay joining or leaving (they come in bursts). Default 2 s. */
   triggerDelayMs?: number
-  /** Transfers (batches of records, bucket listings) under way at once per pass. Default 8. */
+  /** Relays a repair pass sends to at once. Default 8. */
   maxConcurrentReplications?: number
   /** Drop records this relay is no longer responsible for, once the k closest confirm they hold them. Default true. */
   cleanup?: boolean
@@ -35,9 +35,9 @@ export interface ReplicationConfig {
 
 export type Health = 'healthy' | 'degraded' | 'critical'
 
-// The side of a new pair that does not start the anti-entropy round repairs
-// later than usual, so the round (run by the other side) has moved the records first.
-const JOIN_REPAIR_DELAY_FACTOR = 10
+// Entries asked for in one ownedEntries request (by the peer's bucket counts):
+// about 100 bytes each, so an answer stays well inside MAX_MESSAGE_BYTES.
+const MAX_ENTRIES_PER_REQUEST = 40_000
 
 export interface ReplicationSummary {
   factor: number
@@ -80,15 +80,9 @@ export class ReplicationManager {
   private started = false
   private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
     if (!event.detail.protocols.includes(RECORD_PROTOCOL)) return
-    // A round moves records both ways, so one side of each pair starts it: two
-    // rounds at once would move every differing record twice.
-    // The round places what the pair holds on whichever of them should hold it;
-    // the repair pass after it finds little left to copy, and cleans up.
-    if (this.relay.libp2p.peerId.toString() < event.detail.peerId.toString()) {
-      this.sync(event.detail.peerId).catch(() => {}).finally(() => { this.scheduleRepair() })
-    } else {
-      this.scheduleRepair(JOIN_REPAIR_DELAY_FACTOR)
-    }
+    // Both sides of a new pair run a round, each pulling what it should hold;
+    // the repair pass after them finds little left to copy, and cleans up.
+    this.sync(event.detail.peerId).catch(() => {}).finally(() => { this.scheduleRepair() })
   }
 
   private readonly onDisconnect = (): void => { this.scheduleRepair() }
@@ -216,7 +210,7 @@ export class ReplicationManager {
       }
     }
     const confirmed = new Map<string, number>()
-    await Promise.all([...byTarget.values()].map(async ({ peer, keys }) => {
+    await this.inParallel([...byTarget.values()], async ({ peer, keys }) => {
       for (let i = 0; i < keys.length; i += MAX_KEYS_PER_REQUEST) {
         const batch = keys.slice(i, i + MAX_KEYS_PER_REQUEST)
         let theirs: Map<string, Uint8Array | undefined>
@@ -254,7 +248,7 @@ export class ReplicationManager {
           confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
         }
       }
-    }))
+    })
 
     for (const [key, targets] of targetsOf) {
       const selfResponsible = targets.some(peer => peer.equals(self))
@@ -328,12 +322,15 @@ export class ReplicationManager {
   }
 
   /**
-   * One anti-entropy round with `peer`: compare bucket digests, list only the
-   * buckets that differ, then pull what it has that is newer or missing here
-   * (for keys held or owed here) and push what it lacks (for keys it holds or
-   * should hold). Concurrent rounds with one peer share one run, and rounds
-   * with different peers run one after another: each then sees what the
-   * previous ones brought, instead of all fetching the same records at once.
+   * One anti-entropy round with `peer`, pulling: compare bucket digests, then
+   * ask (in one request, or a few for very large holdings) for what it holds
+   * in the differing buckets that this relay should hold, and take what is
+   * missing or different here through the validator. Every relay runs rounds
+   * with every other, so each pulls what it is responsible for; what a relay
+   * holds for others reaches them by their rounds, or by repair. Concurrent
+   * rounds with one peer share one run, and rounds with different peers run
+   * one after another: a record that several peers hold is then fetched from
+   * the first, and later rounds find it in place.
    */
   async sync (peer: PeerId): Promise<void> {
     const id = peer.toString()
@@ -347,53 +344,30 @@ export class ReplicationManager {
 
   private async syncRound (peer: PeerId): Promise<void> {
     const node = this.relay.libp2p
-    const theirSummary = await requestSummary(node, peer, this.sendOptions())
-    const index = await this.relay.keeper.digests()
-    const ours = summarise(index)
-    const relays = await this.relaysNow()
-    const self = node.peerId
+    const theirs = await requestSummary(node, peer, this.sendOptions())
+    const ours = summarise(await this.relay.keeper.digests())
     this.stats.antiEntropyRounds++
     const differing = Array.from({ length: BUCKETS }, (_, bucket) => bucket)
-      .filter(bucket => !equalBytes(ours.digests[bucket] as Uint8Array, theirSummary.digests[bucket] as Uint8Array))
-    const theirs = new Map<string, Uint8Array>()
-    const mine = new Map<string, Uint8Array>()
-    await this.inParallel(differing, async bucket => {
-      for (const [key, digest] of await requestEntries(node, peer, bucket, this.sendOptions())) if (digest !== undefined) theirs.set(key, digest)
-      for (const [key, digest] of entriesIn(index, bucket)) mine.set(key, digest)
-    })
-    const differs = [...new Set([...theirs.keys(), ...mine.keys()])].filter(key => {
-      const their = theirs.get(key)
-      const my = mine.get(key)
-      return their === undefined || my === undefined || !equalBytes(their, my)
-    })
-    const owners = new Map(differs.map(key => [key, this.responsible(key, relays)]))
-    // What it has that is newer or missing here, for keys held or owed here
-    // (unless another round brought the same version meanwhile)...
-    const before = await this.relay.keeper.digests()
-    await this.pullMany(peer, differs.filter(key => {
-      const their = theirs.get(key)
-      const held = before.get(key)
-      if (their === undefined || (held !== undefined && equalBytes(their, held))) return false
-      return held !== undefined || owners.get(key)?.some(p => p.equals(self)) === true
-    }))
-    // ...then what it lacks: keys it holds in another version, or should hold.
-    const now = await this.relay.keeper.digests()
-    const pushes = differs.filter(key => {
-      const held = now.get(key)
-      const their = theirs.get(key)
-      if (held === undefined) return false
-      return their !== undefined ? !equalBytes(their, held) : owners.get(key)?.some(p => p.equals(peer)) === true
-    })
-    // Its listing is as old as this round: other relays' rounds may have brought it the same versions since.
-    for (let i = 0; i < pushes.length; i += MAX_KEYS_PER_REQUEST) {
-      const batch = pushes.slice(i, i + MAX_KEYS_PER_REQUEST)
-      const current = await requestDigestsOf(node, peer, batch, this.sendOptions())
-      await this.pushMany(peer, batch.filter(key => {
-        const theirNow = current.get(key)
-        const held = now.get(key)
-        return theirNow === undefined || held === undefined || !equalBytes(theirNow, held)
-      }))
+      .filter(bucket => !equalBytes(ours.digests[bucket] as Uint8Array, theirs.digests[bucket] as Uint8Array))
+    for (const buckets of batchBySize(differing, bucket => theirs.counts[bucket] ?? 0, MAX_ENTRIES_PER_REQUEST)) {
+      const offered = await requestOwnedEntries(node, peer, buckets, this.sendOptions())
+      // Read now, not before the request: earlier rounds may have brought the same versions.
+      const held = await this.relay.keeper.digests()
+      await this.pullMany(peer, offered.filter(([key, digest]) => {
+        const mine = held.get(key)
+        return digest !== undefined && (mine === undefined || !equalBytes(mine, digest))
+      }).map(([key]) => key))
     }
+  }
+
+  /**
+   * Answers "which keys should `relay` hold?" for its rounds with this relay:
+   * the k closest among the live relays as this relay sees them, plus the asker.
+   */
+  async responsibilityOf (relay: PeerId): Promise<(key: string) => boolean> {
+    const relays = await this.relaysNow()
+    if (!relays.some(peer => peer.equals(relay))) relays.push(relay)
+    return key => this.responsible(key, relays).some(peer => peer.equals(relay))
   }
 
   private async inParallel<T> (items: T[], work: (item: T) => Promise<void>): Promise<void> {

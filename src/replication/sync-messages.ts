@@ -5,9 +5,11 @@ import { BUCKETS } from './buckets.ts'
 import type { BucketSummary } from './buckets.ts'
 
 /**
- * Anti-entropy and repair between relays, '/slurp/sync/1.0.0', one request per stream:
+ * Anti-entropy and repair between relays, '/slurp/sync/2.0.0', one request per stream:
  *   summary            → 64 bucket digests and counts
- *   entries(bucket)    → every key in the bucket with its sibling-set digest
+ *   ownedEntries(buckets) → the keys in those buckets that the asking relay is
+ *                        among the k closest to (as the answering relay sees
+ *                        the live relays), each with its sibling-set digest
  *   digestsOf(keys)    → for each key, its sibling-set digest or absent
  *   recordsOf(keys)    → sibling sets (encoded envelopes) for as many of the keys as fit
  *   store(sets)        → the receiver puts every record through its validator;
@@ -15,7 +17,8 @@ import type { BucketSummary } from './buckets.ts'
  * Records move many to a stream: one stream per record made repairing
  * thousands of records take a minute.
  */
-export const SYNC_PROTOCOL = '/slurp/sync/1.0.0'
+// 2.0.0: entries(bucket), every key in one bucket, became ownedEntries(buckets).
+export const SYNC_PROTOCOL = '/slurp/sync/2.0.0'
 export const MAX_KEYS_PER_REQUEST = 1024
 /** Records per store or recordsOf message stay under this, well inside MAX_MESSAGE_BYTES. */
 export const RECORD_BATCH_BYTES = 2 * 1024 * 1024
@@ -25,17 +28,20 @@ export type RecordSet = readonly [key: string, records: readonly Uint8Array[]]
 
 export type SyncRequest =
   | { op: 'summary' }
-  | { op: 'entries', bucket: number }
+  | { op: 'ownedEntries', buckets: number[] }
   | { op: 'digestsOf', keys: string[] }
   | { op: 'recordsOf', keys: string[] }
   | { op: 'store', sets: RecordSet[] }
 
-const OPS = { summary: 1, entries: 2, digestsOf: 3, recordsOf: 4, store: 5 } as const
+const OPS = { summary: 1, ownedEntries: 2, digestsOf: 3, recordsOf: 4, store: 5 } as const
 const VERSION = 1
 
 export function encodeSyncRequest (request: SyncRequest): Uint8Array {
   const writer = new ByteWriter().u8(VERSION).u8(OPS[request.op])
-  if (request.op === 'entries') writer.u8(request.bucket)
+  if (request.op === 'ownedEntries') {
+    writer.varint(request.buckets.length)
+    for (const bucket of request.buckets) writer.u8(bucket)
+  }
   if (request.op === 'digestsOf' || request.op === 'recordsOf') {
     writer.varint(request.keys.length)
     for (const key of request.keys) writer.string(key)
@@ -51,10 +57,16 @@ export function decodeSyncRequest (bytes: Uint8Array): SyncRequest {
     const op = reader.u8('op')
     let request: SyncRequest
     if (op === OPS.summary) request = { op: 'summary' }
-    else if (op === OPS.entries) {
-      const bucket = reader.u8('bucket')
-      if (bucket >= BUCKETS) throw new CodecError('bucket out of range')
-      request = { op: 'entries', bucket }
+    else if (op === OPS.ownedEntries) {
+      const count = reader.varint('bucket count', BUCKETS)
+      const buckets: number[] = []
+      for (let i = 0; i < count; i++) {
+        const bucket = reader.u8('bucket')
+        if (bucket >= BUCKETS) throw new CodecError('bucket out of range')
+        if (buckets.includes(bucket)) throw new CodecError('bucket listed twice')
+        buckets.push(bucket)
+      }
+      request = { op: 'ownedEntries', buckets }
     } else if (op === OPS.digestsOf || op === OPS.recordsOf) {
       const count = reader.varint('key count', MAX_KEYS_PER_REQUEST)
       const keys: string[] = []
@@ -170,18 +182,23 @@ export function decodeStoreResults (bytes: Uint8Array): Map<string, string> {
 
 /** Splits sets into messages of at most RECORD_BATCH_BYTES (a set larger than that goes alone) and MAX_KEYS_PER_REQUEST keys. */
 export function batchRecordSets (sets: readonly RecordSet[], budget = RECORD_BATCH_BYTES): RecordSet[][] {
-  const batches: RecordSet[][] = []
-  let current: RecordSet[] = []
-  let bytes = 0
-  for (const set of sets) {
-    const size = set[1].reduce((sum, record) => sum + record.length + 8, set[0].length + 8)
-    if (current.length > 0 && (bytes + size > budget || current.length >= MAX_KEYS_PER_REQUEST)) {
+  return batchBySize(sets, set => set[1].reduce((sum, record) => sum + record.length + 8, set[0].length + 8), budget, MAX_KEYS_PER_REQUEST)
+}
+
+/** Consecutive items in groups whose sizes add up to at most `budget` (an item larger than that goes alone), and at most `maxItems` each. */
+export function batchBySize<T> (items: readonly T[], sizeOf: (item: T) => number, budget: number, maxItems = Number.POSITIVE_INFINITY): T[][] {
+  const batches: T[][] = []
+  let current: T[] = []
+  let total = 0
+  for (const item of items) {
+    const size = sizeOf(item)
+    if (current.length > 0 && (total + size > budget || current.length >= maxItems)) {
       batches.push(current)
       current = []
-      bytes = 0
+      total = 0
     }
-    current.push(set)
-    bytes += size
+    current.push(item)
+    total += size
   }
   if (current.length > 0) batches.push(current)
   return batches

@@ -11,19 +11,25 @@ import {
 } from './sync-messages.ts'
 import type { RecordSet } from './sync-messages.ts'
 
+/** Which keys `relay` is among the k closest to, as this relay sees the live relays now. */
+export type Responsibility = (relay: PeerId) => Promise<(key: string) => boolean>
+
 /**
  * Relays answer sync requests from their digest index and their keeper. What
  * arrives to be stored goes through the keeper, so through the validator:
  * nothing is decrypted, and nothing unverified is kept.
  */
-export async function serveSync (node: Libp2p, keeper: RecordKeeper): Promise<void> {
-  await serveRequests(node, SYNC_PROTOCOL, async (bytes, signal) => {
+export async function serveSync (node: Libp2p, keeper: RecordKeeper, responsibility: Responsibility): Promise<void> {
+  await serveRequests(node, SYNC_PROTOCOL, async (bytes, signal, from) => {
     const request = decodeSyncRequest(bytes)
     if (request.op === 'recordsOf') return encodeRecordSets(await recordsOf(keeper, request.keys, signal))
     if (request.op === 'store') return encodeStoreResults(await store(keeper, request.sets, signal))
     const index = await keeper.digests({ signal })
     if (request.op === 'summary') return encodeSummary(summarise(index))
-    if (request.op === 'entries') return encodeEntries(entriesIn(index, request.bucket))
+    if (request.op === 'ownedEntries') {
+      const owns = await responsibility(from)
+      return encodeEntries(entriesIn(index, request.buckets).filter(([key]) => owns(key)))
+    }
     return encodeEntries(request.keys.map(key => [key, index.get(key)] as const))
   })
 }
@@ -65,8 +71,9 @@ export async function requestSummary (node: Libp2p, peer: PeerId, options: SendO
   return decodeSummary(await sendRequest(node, peer, SYNC_PROTOCOL, encodeSyncRequest({ op: 'summary' }), options))
 }
 
-export async function requestEntries (node: Libp2p, peer: PeerId, bucket: number, options: SendOptions = {}): Promise<Array<[string, Uint8Array | undefined]>> {
-  return decodeEntries(await sendRequest(node, peer, SYNC_PROTOCOL, encodeSyncRequest({ op: 'entries', bucket }), options))
+/** What `peer` holds in `buckets` that this relay should hold, as `peer` sees the relays. */
+export async function requestOwnedEntries (node: Libp2p, peer: PeerId, buckets: number[], options: SendOptions = {}): Promise<Array<[string, Uint8Array | undefined]>> {
+  return decodeEntries(await sendRequest(node, peer, SYNC_PROTOCOL, encodeSyncRequest({ op: 'ownedEntries', buckets }), options))
 }
 
 export async function requestDigestsOf (node: Libp2p, peer: PeerId, keys: string[], options: SendOptions = {}): Promise<Map<string, Uint8Array | undefined>> {

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { NetworkError } from '../../src/errors.ts'
 import {
-  MAX_KEYS_PER_REQUEST, batchRecordSets, decodeEntries, decodeRecordSets, decodeStoreResults, decodeSummary, decodeSyncRequest,
+  MAX_KEYS_PER_REQUEST, batchBySize, batchRecordSets, decodeEntries, decodeRecordSets, decodeStoreResults, decodeSummary, decodeSyncRequest,
   encodeRecordSets, encodeStoreResults, encodeSyncRequest
 } from '../../src/replication/sync-messages.ts'
 import type { RecordSet, SyncRequest } from '../../src/replication/sync-messages.ts'
@@ -12,7 +12,7 @@ const record = fc.uint8Array({ minLength: 1, maxLength: 300 })
 const recordSet: fc.Arbitrary<RecordSet> = fc.tuple(key, fc.array(record, { maxLength: 4 }))
 const request: fc.Arbitrary<SyncRequest> = fc.oneof(
   fc.constant({ op: 'summary' as const }),
-  fc.integer({ min: 0, max: 63 }).map(bucket => ({ op: 'entries' as const, bucket })),
+  fc.uniqueArray(fc.integer({ min: 0, max: 63 }), { maxLength: 64 }).map(buckets => ({ op: 'ownedEntries' as const, buckets })),
   fc.array(key, { maxLength: 20 }).map(keys => ({ op: 'digestsOf' as const, keys })),
   fc.array(key, { maxLength: 20 }).map(keys => ({ op: 'recordsOf' as const, keys })),
   fc.array(recordSet, { maxLength: 8 }).map(sets => ({ op: 'store' as const, sets }))
@@ -53,6 +53,24 @@ describe('sync messages', () => {
         const size = batch.reduce((sum, [k, records]) => sum + records.reduce((s, r) => s + r.length + 8, k.length + 8), 0)
         // Only a set larger than the budget on its own may exceed it, alone.
         if (batch.length > 1) expect(size).toBeLessThanOrEqual(budget)
+      }
+    }), { numRuns: 300 })
+  })
+
+  it('groups items by size: in order, none lost, within the budget and the count unless alone', () => {
+    fc.assert(fc.property(fc.array(fc.nat(100), { maxLength: 60 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 10 }), (sizes, budget, maxItems) => {
+      const batches = batchBySize(sizes, size => size, budget, maxItems)
+      expect(batches.flat()).toEqual(sizes)
+      for (const batch of batches) {
+        expect(batch.length).toBeGreaterThan(0)
+        expect(batch.length).toBeLessThanOrEqual(maxItems)
+        if (batch.length > 1) expect(batch.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(budget)
+      }
+      // Greedy: each batch but the last was closed because the next item did not fit.
+      for (let i = 0; i + 1 < batches.length; i++) {
+        const batch = batches[i] as number[]
+        const next = (batches[i + 1] as number[])[0] as number
+        expect(batch.length === maxItems || batch.reduce((a, b) => a + b, 0) + next > budget).toBe(true)
       }
     }), { numRuns: 300 })
   })

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RelayNode } from '../../src/relay.ts'
-import { requestRecordsOf, requestStore } from '../../src/replication/sync-protocol.ts'
-import { startRelays } from '../helpers/mesh.ts'
+import { knownRelays, sortByDistance } from '../../src/net/closest.ts'
+import { BUCKETS, bucketOf } from '../../src/replication/buckets.ts'
+import { requestOwnedEntries, requestRecordsOf, requestStore } from '../../src/replication/sync-protocol.ts'
+import { eventually, startRelays } from '../helpers/mesh.ts'
 import { createTestMember, createTestNetwork } from '../helpers/network.ts'
 import { tamper, writeRecord } from '../http/fixtures.ts'
 
@@ -11,7 +13,12 @@ const network = await createTestNetwork()
 const member = await createTestMember(network, ['backend_developer'])
 let relays: RelayNode[]
 
-beforeAll(async () => { relays = await startRelays(network, 2) }, 30_000)
+beforeAll(async () => {
+  relays = await startRelays(network, 4)
+  await eventually(async () => {
+    for (const relay of relays) expect((await knownRelays(relay.libp2p)).length).toBe(3)
+  })
+}, 30_000)
 afterAll(async () => { await Promise.all((relays ?? []).map(async r => await r.stop())) })
 
 describe('batched record transfer between relays', () => {
@@ -32,5 +39,28 @@ describe('batched record transfer between relays', () => {
     const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
     for (const record of good) expect(back.get(record.key)?.map(hex)).toEqual([hex(record.bytes)])
     expect(back.get(forged.key)).toEqual([])
+  })
+
+  it('lists, for the asking relay, only what it should hold, in the buckets it asked for', async () => {
+    const [a, b] = relays as [RelayNode, RelayNode]
+    const everyone = relays.map(relay => relay.libp2p.peerId)
+    const closest = (key: string): string[] => sortByDistance(new TextEncoder().encode(key), everyone).slice(0, 3).map(String)
+    // Only keys b must keep itself: its repair never drops those while the test runs.
+    const records = (await Promise.all(Array.from({ length: 40 }, async (_, i) => await writeRecord(network, member, `ucxl://owned/r${i}`, `r${i}`))))
+      .filter(record => closest(record.key).includes(b.libp2p.peerId.toString()))
+    for (const record of records) await b.keeper.put(record.key, record.bytes)
+    const aOwns = records.filter(record => closest(record.key).includes(a.libp2p.peerId.toString())).map(record => record.key)
+    expect(aOwns.length).toBeGreaterThan(0)
+    expect(aOwns.length).toBeLessThan(records.length)
+
+    const all = await requestOwnedEntries(a.libp2p, b.libp2p.peerId, Array.from({ length: BUCKETS }, (_, i) => i))
+    const listed = all.map(([key]) => key).filter(key => records.some(record => record.key === key))
+    expect(listed.sort()).toEqual([...aOwns].sort())
+    for (const [, digest] of all) expect(digest).toHaveLength(32)
+
+    const bucket = bucketOf(aOwns[0] as string)
+    const some = await requestOwnedEntries(a.libp2p, b.libp2p.peerId, [bucket])
+    expect(some.length).toBeGreaterThan(0)
+    for (const [key] of some) expect(bucketOf(key)).toBe(bucket)
   })
 })
