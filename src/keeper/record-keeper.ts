@@ -1,5 +1,6 @@
 import { equalBytes } from '../encoding/bytes.ts'
-import { SlurpError, StaleRecordError, throwIfAborted } from '../errors.ts'
+import { KeyedLock } from '../lock/keyed-lock.ts'
+import { SlurpError, StaleRecordError, VersionConflictError, throwIfAborted } from '../errors.ts'
 import { decodeSiblings, encodeSiblings, mergeVersion, siblingSetDigest } from '../record/siblings.ts'
 import type { MergeOutcome } from '../record/siblings.ts'
 import { encodeEnvelope } from '../record/envelope.ts'
@@ -55,6 +56,14 @@ export interface RecordKeeperInit {
   metrics?: KeeperMetrics
 }
 
+export interface PutOptions extends StoreOptions {
+  /**
+   * Store only a version that supersedes every version held (or is already
+   * held): anything else throws VersionConflictError, and nothing is stored.
+   */
+  ifNewest?: boolean
+}
+
 const PREFIX = 'records'
 
 export class RecordKeeper {
@@ -68,7 +77,7 @@ export class RecordKeeper {
   private readonly validation: () => ValidationContext
   // Merges for one key run one after another, or two concurrent puts could
   // each read the old set and the second write would drop the first.
-  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly locks = new KeyedLock()
 
   constructor (init: RecordKeeperInit) {
     this.store = init.store
@@ -76,7 +85,7 @@ export class RecordKeeper {
     this.metrics = init.metrics
   }
 
-  async put (key: string, bytes: Uint8Array, options: StoreOptions = {}): Promise<PutResult> {
+  async put (key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<PutResult> {
     throwIfAborted(options.signal)
     this.stats.puts++
     this.stats.bytesIn += bytes.length
@@ -91,9 +100,12 @@ export class RecordKeeper {
         return duplicate
       }
       const incoming = await validateRecord(bytes, this.validation(), key)
-      const result = await this.withLock(key, async (): Promise<PutResult> => {
+      const result = await this.locks.run(key, async (): Promise<PutResult> => {
         const stored = await this.readSiblings(key, options)
         const merged = mergeVersion(stored, incoming)
+        if (options.ifNewest === true && (merged.outcome === 'sibling' || merged.outcome === 'stale')) {
+          throw new VersionConflictError('this version does not supersede every version the relay holds')
+        }
         if (merged.outcome === 'stale') {
           throw new StaleRecordError('a newer (or equal) version of this record is already stored')
         }
@@ -169,7 +181,7 @@ export class RecordKeeper {
    * `expectedDigest`: a version that arrived meanwhile is never lost.
    */
   async remove (key: string, expectedDigest: Uint8Array, options: StoreOptions = {}): Promise<boolean> {
-    return await this.withLock(key, async () => {
+    return await this.locks.run(key, async () => {
       const stored = await this.readSiblings(key, options)
       if (stored.length === 0 || !equalBytes(siblingSetDigest(stored), expectedDigest)) return false
       await this.store.delete(storeKey(key), options)
@@ -192,17 +204,6 @@ export class RecordKeeper {
     try {
       report(this.metrics)
     } catch {}
-  }
-
-  private async withLock<T> (key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve()
-    const next = previous.catch(() => {}).then(work)
-    this.locks.set(key, next)
-    try {
-      return await next
-    } finally {
-      if (this.locks.get(key) === next) this.locks.delete(key)
-    }
   }
 }
 
