@@ -76,6 +76,15 @@ export class StaleRecordError extends SlurpError {
   override readonly code = 'ERR_STALE_RECORD'
 }
 
+/**
+ * A conditional write (put if newest) whose version does not supersede every
+ * version the relay holds: someone else wrote meanwhile. The relay answers
+ * with what it holds, so the writer can write again on top of it.
+ */
+export class VersionConflictError extends SlurpError {
+  override readonly code = 'ERR_VERSION_CONFLICT'
+}
+
 /** A requested key or record that does not exist. */
 export class NotFoundError extends SlurpError {
   override readonly code = 'ERR_NOT_FOUND'

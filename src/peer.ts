@@ -8,6 +8,7 @@ import { utf8Decode, utf8Encode } from './encoding/bytes.ts'
 import { createMemoryStore } from './store/memory.ts'
 import type { KVStore } from './store/types.ts'
 import { NetworkError, NotFoundError, ReplicationError, SlurpError, UsageError, WriteNotAllowedError, throwIfAborted } from './errors.ts'
+import { KeyedLock } from './lock/keyed-lock.ts'
 import { KeepConnected } from './net/keep-connected.ts'
 import { closestRelays, knownRelays } from './net/closest.ts'
 import { askClosest } from './net/fan-out.ts'
@@ -16,6 +17,7 @@ import type { PeerLink } from './net/direct-peers.ts'
 import { createSlurpNode } from './net/node.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
 import { requestRecord } from './net/record-protocol.ts'
+import type { RecordResponse } from './net/record-messages.ts'
 import type { NetworkFaults, SendOptions } from './net/request-response.ts'
 import { announceRole, findPeersByRole } from './net/role-discovery.ts'
 import { sendNotices, serveNotices } from './net/write-notices.ts'
@@ -183,8 +185,9 @@ export class SlurpPeer extends EventTarget {
   private starting: Promise<void> | undefined
 
   private readonly cache: KVStore
-  /** The last counter this writer used per address (see put). */
-  private readonly lastCounters = new Map<string, number>()
+  private readonly writes = new KeyedLock()
+  /** The clock and creation time of this writer's last write per address (see put). */
+  private readonly lastWrites = new Map<string, { clock: VectorClock, created: number }>()
   /** Addresses being re-read because a connected peer noticed a write. */
   private readonly rereading = new Set<string>()
 
@@ -257,9 +260,15 @@ export class SlurpPeer extends EventTarget {
   }
 
   async put (address: string, draft: ContextDraft, options: PutOptions): Promise<PutResult> {
+    const canonical = normaliseAddress(address)
+    // One after another per address: two writes from one writer that started
+    // from the same version would carry the same clock, and never be ordered.
+    return await this.writes.run(canonical, async () => await this.write(canonical, draft, options))
+  }
+
+  private async write (canonical: string, draft: ContextDraft, options: PutOptions): Promise<PutResult> {
     const member = this.init.member
     if (member === undefined) throw new UsageError('this peer has no membership certificate, so it cannot write')
-    const canonical = normaliseAddress(address)
     const type = options.type ?? draft.contentType ?? 'context'
     if (!isContentType(type)) throw new UsageError(`unknown content type "${String(type)}"`)
     const policy = this.init.network.policy
@@ -272,30 +281,43 @@ export class SlurpPeer extends EventTarget {
     }
     const key = await dhtKey(canonical)
     const relays = await this.candidates(key, options.signal)
+    const author = { signer: member.signer, certificate: member.certificate, role: options.as }
 
-    // Read first, so the new version's clock dominates every version out there:
-    // the write supersedes them all and resolves any conflict.
-    const current = await this.fetch(key, relays, options.signal)
-    let clock = current.siblings.reduce<VectorClock>((acc, sibling) => mergeClocks(acc, sibling.clock), {})
-    // This writer's own entry must grow with every write, even when its earlier
-    // write is out of reach (a partition): two different records under one clock
-    // could never be ordered, and replicas holding one or the other never converge.
-    const me = toBase64url(member.signer.publicKey)
-    const last = this.lastCounters.get(canonical) ?? 0
-    if ((clock[me] ?? 0) < last) clock = { ...clock, [me]: last }
-    const created = current.siblings.length > 0 ? Math.min(...current.siblings.map(s => s.created)) : undefined
-    const record = await createContextRecord({
-      policy,
-      author: { signer: member.signer, certificate: member.certificate, role: options.as },
-      address: canonical,
-      draft,
-      contentType: type,
-      ...(Object.keys(clock).length > 0 ? { previous: { clock, ...(created === undefined ? {} : { created }) } } : {})
-    })
-    this.lastCounters.set(canonical, record.envelope.clock[me] ?? 0)
-
-    const { answers, failures } = await askClosest(relays, this.replicationFactor, async relay =>
-      await requestRecord(this.libp2p, relay, { op: 'put', key, record: record.bytes }, this.send(options.signal)))
+    // Optimistic: write on top of the versions this peer knows of (its last
+    // write here, its cached copy) and ask relays to store it only if it
+    // supersedes all they hold. A relay holding more answers with what it
+    // holds, and the next attempt is written on top of that too. A fresh
+    // address, or one nobody else wrote since this peer last saw it, costs one
+    // round trip instead of a read and a write. After OPTIMISTIC_ATTEMPTS (a
+    // writer racing this one each time) the write is stored unconditionally,
+    // as a sibling of what it could not supersede.
+    let base = await this.writeBase(canonical, options.signal)
+    let record: Awaited<ReturnType<typeof createContextRecord>>
+    let outcome: Awaited<ReturnType<typeof askClosest<RecordResponse>>>
+    for (let attempt = 1; ; attempt++) {
+      const ifNewest = attempt <= OPTIMISTIC_ATTEMPTS
+      record = await createContextRecord({
+        policy,
+        author,
+        address: canonical,
+        draft,
+        contentType: type,
+        ...(Object.keys(base.clock).length > 0 ? { previous: base } : {})
+      })
+      // This writer's own entry must grow with every write, even when its earlier
+      // write is out of reach (a partition): two different records under one clock
+      // could never be ordered, and replicas holding one or the other never converge.
+      this.lastWrites.set(canonical, { clock: record.envelope.clock, created: record.envelope.created })
+      outcome = await askClosest(relays, this.replicationFactor, async relay =>
+        await requestRecord(this.libp2p, relay, { op: 'put', key, record: record.bytes, ...(ifNewest ? { ifNewest: true } : {}) }, this.send(options.signal)))
+      const held = await this.versionsIn(key, outcome.answers.filter(answer => answer.value.code === 'ERR_VERSION_CONFLICT').map(answer => answer.value))
+      if (!ifNewest || held.conflicts === 0) break
+      base = {
+        clock: held.versions.reduce<VectorClock>((acc, version) => mergeClocks(acc, version.clock), record.envelope.clock),
+        created: Math.min(record.envelope.created, ...held.versions.map(version => version.created))
+      }
+    }
+    const { answers, failures } = outcome
     const acknowledged = answers.filter(answer => answer.value.status === 'ok').length
     if (acknowledged < this.minReplicas) {
       const reasons = [
@@ -306,6 +328,30 @@ export class SlurpPeer extends EventTarget {
     }
     if (this.init.writeNotices !== false) sendNotices(this.libp2p, canonical).catch(() => {})
     return { address: canonical, key, version: record.envelope.clock, replicas: acknowledged, target: this.replicationFactor }
+  }
+
+  /** What a write starts from: this writer's last write here merged with its cached copy. */
+  private async writeBase (address: string, signal?: AbortSignal): Promise<{ clock: VectorClock, created?: number }> {
+    const last = this.lastWrites.get(address)
+    const cached = await this.cached(address, signal === undefined ? {} : { signal })
+    const clocks = [last?.clock ?? {}, ...(cached === undefined ? [] : [cached.meta.version, ...cached.conflicts.map(conflict => conflict.meta.version)])]
+    const created = [last?.created, cached?.meta.created].filter((time): time is number => time !== undefined)
+    return { clock: clocks.reduce(mergeClocks, {}), ...(created.length > 0 ? { created: Math.min(...created) } : {}) }
+  }
+
+  /** The versions relays answered a conditional write with, each verified here: a relay's word is not enough. */
+  private async versionsIn (key: string, answers: RecordResponse[]): Promise<{ conflicts: number, versions: RecordEnvelope[] }> {
+    let versions: readonly RecordEnvelope[] = []
+    for (const answer of answers) {
+      for (const bytes of answer.records) {
+        try {
+          versions = mergeVersion(versions, await validateRecord(bytes, this.validation(), key)).siblings
+        } catch (error) {
+          if (!(error instanceof SlurpError)) throw error
+        }
+      }
+    }
+    return { conflicts: answers.length, versions: [...versions] }
   }
 
   /**
@@ -591,6 +637,8 @@ export class SlurpPeer extends EventTarget {
 }
 
 const CACHE_PREFIX = 'context/'
+// Conditional attempts of one write before it is stored unconditionally (see put).
+const OPTIMISTIC_ATTEMPTS = 3
 
 function cacheKey (address: string): string {
   return `${CACHE_PREFIX}${address}`

@@ -4,14 +4,19 @@ import { NetworkError } from '../errors.ts'
 
 /**
  * The record protocol's messages: one request, one response per stream.
- *   request:  u8 version, u8 op (1 put, 2 get), string key, bytes record (put only)
+ *   request:  u8 version, u8 op (1 put, 2 get, 3 put if newest), string key,
+ *             bytes record (puts only)
  *   response: u8 version, u8 status (0 ok, 1 rejected, 2 failed), string code,
  *             string message, string outcome, varint siblings, varint n, bytes × n
  */
 export const RECORD_PROTOCOL = '/slurp/records/1.0.0'
 
 export type RecordRequest =
-  | { op: 'put', key: string, record: Uint8Array }
+  /**
+   * ifNewest: store only if this version supersedes every version held, else
+   * answer ERR_VERSION_CONFLICT with the versions held (an optimistic write).
+   */
+  | { op: 'put', key: string, record: Uint8Array, ifNewest?: true }
   | { op: 'get', key: string }
 
 export interface RecordResponse {
@@ -27,11 +32,12 @@ export interface RecordResponse {
 }
 
 const VERSION = 1
-const OPS = { put: 1, get: 2 } as const
+const OPS = { put: 1, get: 2, putIfNewest: 3 } as const
 const STATUSES = ['ok', 'rejected', 'failed'] as const
 
 export function encodeRequest (request: RecordRequest): Uint8Array {
-  const writer = new ByteWriter().u8(VERSION).u8(OPS[request.op]).string(request.key)
+  const op = request.op === 'put' && request.ifNewest === true ? OPS.putIfNewest : OPS[request.op]
+  const writer = new ByteWriter().u8(VERSION).u8(op).string(request.key)
   if (request.op === 'put') writer.bytes(request.record)
   return writer.finish()
 }
@@ -46,10 +52,10 @@ export function decodeRequest (bytes: Uint8Array): RecordRequest {
       reader.end('get request')
       return { op: 'get', key }
     }
-    if (op !== OPS.put) throw new CodecError(`unknown op ${op}`)
+    if (op !== OPS.put && op !== OPS.putIfNewest) throw new CodecError(`unknown op ${op}`)
     const record = reader.bytesField('record')
     reader.end('put request')
-    return { op: 'put', key, record }
+    return op === OPS.putIfNewest ? { op: 'put', key, record, ifNewest: true } : { op: 'put', key, record }
   })
 }
 

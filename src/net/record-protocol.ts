@@ -1,5 +1,5 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
-import { SlurpError } from '../errors.ts'
+import { SlurpError, VersionConflictError } from '../errors.ts'
 import type { RecordKeeper } from '../keeper/record-keeper.ts'
 import { RECORD_PROTOCOL, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './record-messages.ts'
 import type { RecordRequest, RecordResponse } from './record-messages.ts'
@@ -24,9 +24,14 @@ async function answer (keeper: RecordKeeper, request: RecordRequest, signal: Abo
       const records = await keeper.get(request.key, { signal })
       return { ...empty, status: 'ok', records, siblings: records.length }
     }
-    const result = await keeper.put(request.key, request.record, { signal })
+    const result = await keeper.put(request.key, request.record, { signal, ...(request.ifNewest === true ? { ifNewest: true } : {}) })
     return { ...empty, status: 'ok', outcome: result.outcome, siblings: result.siblings }
   } catch (error) {
+    if (error instanceof VersionConflictError) {
+      // What the writer must supersede, so its next attempt needs no read.
+      const records = await keeper.get(request.key, { signal }).catch(() => [])
+      return { ...empty, status: 'rejected', code: error.code, message: error.message, records, siblings: records.length }
+    }
     if (error instanceof SlurpError) return { ...empty, status: 'rejected', code: error.code, message: error.message }
     return { ...empty, status: 'failed', code: 'ERR_INTERNAL', message: 'the relay failed to handle the request' }
   }
