@@ -12,6 +12,8 @@ import type { AgePrimitives, X25519KeyAgreement } from './primitives.ts'
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
 
 const publicKeys = new Map<string, KeyObject>()
+// The X25519 base point, u = 9.
+const BASE_POINT = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.concat([Buffer.of(9), Buffer.alloc(31)]).toString('base64url') }, format: 'jwk' })
 
 function publicKeyObject (raw: Uint8Array): KeyObject {
   const id = Buffer.from(raw).toString('hex')
@@ -38,8 +40,15 @@ function keyAgreement (privateKey: KeyObject, publicKey: Uint8Array): X25519KeyA
 export const agePrimitives: AgePrimitives = {
   name: 'node:crypto',
   async generateEphemeral () {
-    const { privateKey, publicKey } = generateKeyPairSync('x25519')
-    return keyAgreement(privateKey, rawPublicKey(publicKey))
+    // Never export a key that generateKeyPairSync made: on Node 20 that can
+    // deadlock the thread for good, when the export's allocation runs a GC that
+    // frees the finished key generation job, whose destructor waits for the
+    // lock the export holds (seen in a put loop as a process asleep on a futex
+    // in ExportJWKEdKey ← GC ← ~KeyGenJob; test/crypto/age-x25519-gc.node.test.ts).
+    // The public key is X25519(scalar, 9) instead: about 10 µs more per key
+    // than the export, where DER output from the job cost 150 µs more.
+    const { privateKey } = generateKeyPairSync('x25519')
+    return keyAgreement(privateKey, new Uint8Array(diffieHellman({ privateKey, publicKey: BASE_POINT })))
   },
   async importScalar (scalar) {
     const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' })
