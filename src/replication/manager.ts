@@ -349,13 +349,20 @@ export class ReplicationManager {
     this.stats.antiEntropyRounds++
     const differing = Array.from({ length: BUCKETS }, (_, bucket) => bucket)
       .filter(bucket => !equalBytes(ours.digests[bucket] as Uint8Array, theirs.digests[bucket] as Uint8Array))
+    const relays = await this.relaysNow()
+    const self = node.peerId
     for (const buckets of batchBySize(differing, bucket => theirs.counts[bucket] ?? 0, MAX_ENTRIES_PER_REQUEST)) {
       const offered = await requestOwnedEntries(node, peer, buckets, this.sendOptions())
       // Read now, not before the request: earlier rounds may have brought the same versions.
       const held = await this.relay.keeper.digests()
       await this.pullMany(peer, offered.filter(([key, digest]) => {
         const mine = held.get(key)
-        return digest !== undefined && (mine === undefined || !equalBytes(mine, digest))
+        if (digest === undefined || (mine !== undefined && equalBytes(mine, digest))) return false
+        // The other relay offered it by its view of who is live; take it only if
+        // this relay's own view agrees (or it holds the key already). Otherwise,
+        // while the two views differ, this relay would fetch a key in every
+        // round and drop it again in every repair pass.
+        return mine !== undefined || this.responsible(key, relays).some(p => p.equals(self))
       }).map(([key]) => key))
     }
   }

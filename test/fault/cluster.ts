@@ -192,13 +192,26 @@ export class Cluster {
     // nothing and would pass for quiet: wait until every pair knows the other serves records.
     while (!await this.allIdentified() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
     let quietRounds = 0
+    let lastChange = ''
     while (quietRounds < 1) {
-      if (Date.now() > deadline) throw new Error(`cluster did not settle within ${timeoutMs} ms`)
-      const before = this.moved()
+      if (Date.now() > deadline) throw new Error(`cluster did not settle within ${timeoutMs} ms; the last round still moved: ${lastChange}`)
+      const before = this.live.map(relay => relay.replication.summary())
       await Promise.all(this.live.map(async relay => { await relay.replication.syncAll() }))
       await Promise.all(this.live.map(async relay => { await relay.replication.repair() }))
-      quietRounds = this.moved() === before ? quietRounds + 1 : 0
+      const changes = this.live.flatMap((relay, i) => {
+        const was = before[i]
+        const now = relay.replication.summary()
+        const moved = (['pulled', 'pushed', 'repairsDone', 'cleanedUp'] as const).filter(field => was === undefined || now[field] !== was[field])
+        return moved.length === 0 ? [] : [`${this.nameOf(relay)} ${moved.map(field => `${field} +${now[field] - (was?.[field] ?? 0)}`).join(' ')}${now.recentErrors.length > 0 ? ` (last error: ${now.recentErrors.at(-1) ?? ''})` : ''}`]
+      })
+      lastChange = changes.join('; ')
+      quietRounds = changes.length === 0 ? quietRounds + 1 : 0
     }
+  }
+
+  private nameOf (relay: RelayNode): string {
+    const slot = this.slots.find(s => s.peerId === relay.libp2p.peerId.toString())
+    return slot === undefined ? relay.libp2p.peerId.toString() : `r${slot.index}`
   }
 
   private async allIdentified (): Promise<boolean> {
@@ -212,13 +225,6 @@ export class Cluster {
       }
     }
     return true
-  }
-
-  private moved (): number {
-    return this.live.reduce((sum, relay) => {
-      const s = relay.replication.summary()
-      return sum + s.pulled + s.pushed + s.repairsDone + s.cleanedUp
-    }, 0)
   }
 
   /**
