@@ -170,6 +170,8 @@ interface Fetched {
   holders: Map<string, number>
   answered: number
   asked: number
+  /** Answers from the replicationFactor closest candidates: the relays responsible, as far as this peer knows. */
+  closestAnswered: number
 }
 
 /**
@@ -405,9 +407,19 @@ export class SlurpPeer extends EventTarget {
 
   private async read (canonical: string, options: GetOptions): Promise<GetResult> {
     const key = await dhtKey(canonical)
-    const fetched = await this.fetch(key, await this.candidates(key, options.signal), options.signal)
+    let fetched = await this.fetch(key, await this.candidates(key, options.signal), options.signal)
+    if (fetched.siblings.length === 0 && fetched.closestAnswered === 0 && this.keepConnected !== undefined) {
+      // None of the relays responsible answered, only stand-ins, which drop
+      // what they are no longer responsible for. libp2p forgets an address a
+      // dial failed on (a partition, a restart), so dial the bootstrap list
+      // again now, not at the next tick, and ask once more.
+      await this.keepConnected.tick(options.signal)
+      fetched = await this.fetch(key, await this.candidates(key, options.signal), options.signal)
+    }
     if (fetched.siblings.length === 0) {
       if (fetched.answered === 0) throw new NetworkError(`none of the ${fetched.asked} relays for ${canonical} answered`)
+      // Stand-ins hold nothing once the responsible relays have it: that is not "not found".
+      if (fetched.closestAnswered === 0) throw new NetworkError(`none of the ${this.replicationFactor} relays responsible for ${canonical} could be reached, and the ${fetched.answered} that answered for them hold nothing`)
       throw new NotFoundError(`nothing is stored at ${canonical}`)
     }
     const keyring = options.as === undefined ? this.init.keyring : this.init.keyring.only([options.as])
@@ -543,7 +555,9 @@ export class SlurpPeer extends EventTarget {
         }
       }
     }
-    return { siblings: [...siblings], holders, answered, asked: answers.length + failures.length }
+    const closest = new Set(relays.slice(0, this.replicationFactor).map(String))
+    const closestAnswered = answers.filter(answer => answer.value.status === 'ok' && closest.has(answer.peer.toString())).length
+    return { siblings: [...siblings], holders, answered, asked: answers.length + failures.length, closestAnswered }
   }
 
   private send (signal?: AbortSignal): SendOptions {
