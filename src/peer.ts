@@ -312,11 +312,12 @@ export class SlurpPeer extends EventTarget {
       this.lastWrites.set(canonical, { clock: record.envelope.clock, created: record.envelope.created })
       outcome = await askClosest(relays, this.replicationFactor, async relay =>
         await requestRecord(this.libp2p, relay, { op: 'put', key, record: record.bytes, ...(ifNewest ? { ifNewest: true } : {}) }, this.send(options.signal)))
-      const held = await this.versionsIn(key, outcome.answers.filter(answer => answer.value.code === 'ERR_VERSION_CONFLICT').map(answer => answer.value))
-      if (!ifNewest || held.conflicts === 0) break
+      const conflicts = outcome.answers.map(answer => answer.value).filter(answer => answer.code === 'ERR_VERSION_CONFLICT')
+      if (!ifNewest || conflicts.length === 0) break
+      const { siblings: held } = await this.verifiedVersions(key, conflicts)
       base = {
-        clock: held.versions.reduce<VectorClock>((acc, version) => mergeClocks(acc, version.clock), record.envelope.clock),
-        created: Math.min(record.envelope.created, ...held.versions.map(version => version.created))
+        clock: held.reduce<VectorClock>((acc, version) => mergeClocks(acc, version.clock), record.envelope.clock),
+        created: Math.min(record.envelope.created, ...held.map(version => version.created))
       }
     }
     const { answers, failures } = outcome
@@ -341,19 +342,27 @@ export class SlurpPeer extends EventTarget {
     return { clock: clocks.reduce(mergeClocks, {}), ...(created.length > 0 ? { created: Math.min(...created) } : {}) }
   }
 
-  /** The versions relays answered a conditional write with, each verified here: a relay's word is not enough. */
-  private async versionsIn (key: string, answers: RecordResponse[]): Promise<{ conflicts: number, versions: RecordEnvelope[] }> {
-    let versions: readonly RecordEnvelope[] = []
+  /**
+   * The versions in relays' answers, each verified here (a relay's word is not
+   * enough) and merged by version order, with how many answers held each.
+   * An invalid record is skipped: it cannot be served as truth.
+   */
+  private async verifiedVersions (key: string, answers: readonly RecordResponse[]): Promise<{ siblings: RecordEnvelope[], holders: Map<string, number> }> {
+    let siblings: readonly RecordEnvelope[] = []
+    const holders = new Map<string, number>()
     for (const answer of answers) {
       for (const bytes of answer.records) {
         try {
-          versions = mergeVersion(versions, await validateRecord(bytes, this.validation(), key)).siblings
+          const envelope = await validateRecord(bytes, this.validation(), key)
+          const id = toBase64url(envelope.signature)
+          holders.set(id, (holders.get(id) ?? 0) + 1)
+          siblings = mergeVersion(siblings, envelope).siblings
         } catch (error) {
           if (!(error instanceof SlurpError)) throw error
         }
       }
     }
-    return { conflicts: answers.length, versions: [...versions] }
+    return { siblings: [...siblings], holders }
   }
 
   /**
@@ -537,27 +546,12 @@ export class SlurpPeer extends EventTarget {
     throwIfAborted(signal)
     const { answers, failures } = await askClosest(relays, this.replicationFactor, async relay =>
       await requestRecord(this.libp2p, relay, { op: 'get', key }, this.send(signal)))
-    let siblings: readonly RecordEnvelope[] = []
-    const holders = new Map<string, number>()
-    let answered = 0
-    for (const { value: answer } of answers) {
-      if (answer.status !== 'ok') continue
-      answered++
-      for (const bytes of answer.records) {
-        try {
-          const envelope = await validateRecord(bytes, this.validation(), key)
-          const id = toBase64url(envelope.signature)
-          holders.set(id, (holders.get(id) ?? 0) + 1)
-          siblings = mergeVersion(siblings, envelope).siblings
-        } catch (error) {
-          if (!(error instanceof SlurpError)) throw error
-          // An invalid record from a relay is skipped: it cannot be served as truth.
-        }
-      }
-    }
+    const ok = answers.map(answer => answer.value).filter(answer => answer.status === 'ok')
+    const { siblings, holders } = await this.verifiedVersions(key, ok)
+    const answered = ok.length
     const closest = new Set(relays.slice(0, this.replicationFactor).map(String))
     const closestAnswered = answers.filter(answer => answer.value.status === 'ok' && closest.has(answer.peer.toString())).length
-    return { siblings: [...siblings], holders, answered, asked: answers.length + failures.length, closestAnswered }
+    return { siblings, holders, answered, asked: answers.length + failures.length, closestAnswered }
   }
 
   private send (signal?: AbortSignal): SendOptions {

@@ -134,12 +134,12 @@ export class ReplicationManager {
     return this.health.get(key)
   }
 
-  private scheduleRepair (delayFactor = 1): void {
+  private scheduleRepair (): void {
     if (!this.started || this.repairTimer !== undefined) return
     this.repairTimer = setTimeout(() => {
       this.repairTimer = undefined
       this.repair().catch(() => {})
-    }, (this.config.triggerDelayMs ?? 2000) * delayFactor)
+    }, this.config.triggerDelayMs ?? 2000)
   }
 
   /** Relays this one is connected to now: the ones that can hold anything. */
@@ -349,8 +349,7 @@ export class ReplicationManager {
     this.stats.antiEntropyRounds++
     const differing = Array.from({ length: BUCKETS }, (_, bucket) => bucket)
       .filter(bucket => !equalBytes(ours.digests[bucket] as Uint8Array, theirs.digests[bucket] as Uint8Array))
-    const relays = await this.relaysNow()
-    const self = node.peerId
+    const shouldHold = await this.responsibilityOf(node.peerId)
     for (const buckets of batchBySize(differing, bucket => theirs.counts[bucket] ?? 0, MAX_ENTRIES_PER_REQUEST)) {
       const offered = await requestOwnedEntries(node, peer, buckets, this.sendOptions())
       // Read now, not before the request: earlier rounds may have brought the same versions.
@@ -362,18 +361,20 @@ export class ReplicationManager {
         // this relay's own view agrees (or it holds the key already). Otherwise,
         // while the two views differ, this relay would fetch a key in every
         // round and drop it again in every repair pass.
-        return mine !== undefined || this.responsible(key, relays).some(p => p.equals(self))
+        return mine !== undefined || shouldHold(key)
       }).map(([key]) => key))
     }
   }
 
   /**
-   * Answers "which keys should `relay` hold?" for its rounds with this relay:
-   * the k closest among the live relays as this relay sees them, plus the asker.
+   * "Which keys should `relay` hold?", for another relay's rounds with this
+   * one and for this relay's own: the k closest among the live relays as this
+   * relay sees them, plus the asker.
    */
   async responsibilityOf (relay: PeerId): Promise<(key: string) => boolean> {
     const relays = await this.relaysNow()
-    if (!relays.some(peer => peer.equals(relay))) relays.push(relay)
+    // responsible() counts this relay itself; an asker this relay is not connected to yet is added.
+    if (!relay.equals(this.relay.libp2p.peerId) && !relays.some(peer => peer.equals(relay))) relays.push(relay)
     return key => this.responsible(key, relays).some(peer => peer.equals(relay))
   }
 
