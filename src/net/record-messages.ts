@@ -3,13 +3,13 @@ import { ByteWriter } from '../codec/writer.ts'
 import { NetworkError } from '../errors.ts'
 
 /**
- * The record protocol's messages: one request, one response per stream.
+ * The record protocol's messages, requests and answers on a request channel.
  *   request:  u8 version, u8 op (1 put, 2 get, 3 put if newest), string key,
  *             bytes record (puts only)
  *   response: u8 version, u8 status (0 ok, 1 rejected, 2 failed), string code,
  *             string message, string outcome, varint siblings, varint n, bytes × n
  */
-export const RECORD_PROTOCOL = '/slurp/records/1.0.0'
+export const RECORD_PROTOCOL = '/slurp/records/2.0.0'
 
 export type RecordRequest =
   /**

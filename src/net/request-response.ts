@@ -1,10 +1,14 @@
-import { lpStream } from '@libp2p/utils'
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { NetworkError, SlurpError } from '../errors.ts'
+import { RequestChannel, readFrames, sendFrame } from './request-channel.ts'
+import type { Frame } from './request-frames.ts'
+
+export { MAX_MESSAGE_BYTES } from './request-channel.ts'
 
 /**
- * One request, one response, per stream, length-prefixed: the shape of every
- * slurp protocol (records, sync). Faults can be injected on the sending side
+ * Requests and answers, the shape of every slurp protocol (records, sync),
+ * carried on request channels: one long-lived stream per peer and protocol,
+ * many requests in flight on it. Faults can be injected on the sending side
  * for tests: delays, drops, partitions at the message level.
  */
 export interface NetworkFaults {
@@ -20,40 +24,95 @@ export interface SendOptions {
   faults?: NetworkFaults
 }
 
-export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 const INCOMING_TIMEOUT_MS = 15_000
 // A peer whose connection died without a close (a browser tab's WebSocket to a
 // stopped relay) would otherwise be waited on forever, and no fallback ever runs.
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000
+/**
+ * Requests one asking peer may have in flight on one channel. More is a peer
+ * not waiting for answers; its channel is reset (it may open another).
+ */
+export const MAX_REQUESTS_IN_FLIGHT = 512
 
-export async function serveRequests (node: Libp2p, protocol: string, handle: (request: Uint8Array, signal: AbortSignal, from: PeerId) => Promise<Uint8Array>): Promise<void> {
-  await node.handle(protocol, async (stream: Stream, connection) => {
-    const signal = AbortSignal.timeout(INCOMING_TIMEOUT_MS)
-    try {
-      const messages = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
-      const request = (await messages.read({ signal })).subarray()
-      await messages.write(await handle(request, signal, connection.remotePeer), { signal })
-      await stream.close({ signal })
-    } catch (error) {
-      stream.abort(error as Error)
+export type RequestHandler = (request: Uint8Array, signal: AbortSignal, from: PeerId) => Promise<Uint8Array>
+
+export async function serveRequests (node: Libp2p, protocol: string, handle: RequestHandler): Promise<void> {
+  await node.handle(protocol, (stream: Stream, connection) => {
+    answerChannel(stream, connection.remotePeer, handle)
+  }, { maxInboundStreams: 64, runOnLimitedConnection: false })
+}
+
+/** The answering end of a request channel: each request handled as it arrives, answered with its id. */
+function answerChannel (stream: Stream, from: PeerId, handle: RequestHandler): void {
+  const closed = new AbortController()
+  let inFlight = 0
+  const finishIfDone = (): void => {
+    // The asker closed its end and every answer is out: close ours.
+    if (inFlight === 0 && stream.remoteWriteStatus !== 'writable' && stream.status === 'open') {
+      stream.close().catch(error => { stream.abort(error as Error) })
     }
-  }, { maxInboundStreams: 256, runOnLimitedConnection: false })
+  }
+  stream.addEventListener('close', () => { closed.abort(new NetworkError('request channel closed')) })
+  stream.addEventListener('remoteCloseWrite', finishIfDone)
+  readFrames(stream, frame => {
+    if (frame.kind !== 'request') {
+      stream.abort(new NetworkError(`a ${frame.kind} frame arrived where only requests are expected`))
+      return
+    }
+    if (++inFlight > MAX_REQUESTS_IN_FLIGHT) {
+      stream.abort(new NetworkError(`more than ${MAX_REQUESTS_IN_FLIGHT} requests in flight on one channel`))
+      return
+    }
+    answer(stream, frame, from, handle, AbortSignal.any([closed.signal, AbortSignal.timeout(INCOMING_TIMEOUT_MS)]))
+      .finally(() => { inFlight--; finishIfDone() })
+  })
+}
+
+async function answer (stream: Stream, request: Frame, from: PeerId, handle: RequestHandler, signal: AbortSignal): Promise<void> {
+  let reply: Frame
+  try {
+    reply = { id: request.id, kind: 'answer', payload: await handle(request.payload, signal, from) }
+  } catch (error) {
+    // The asker gets a reason rather than a silence it would wait out.
+    const reason = error instanceof SlurpError ? error.message : `could not handle the request: ${(error as Error).message}`
+    reply = { id: request.id, kind: 'failure', payload: new TextEncoder().encode(reason) }
+  }
+  if (signal.aborted || stream.writeStatus !== 'writable') return
+  await sendFrame(stream, reply, signal).catch(error => { stream.abort(error as Error) })
+}
+
+/** Open channels of each node, by peer and protocol. */
+const channelsByNode = new WeakMap<Libp2p, Map<string, Promise<RequestChannel>>>()
+
+async function channelTo (node: Libp2p, peer: PeerId, protocol: string, signal: AbortSignal): Promise<RequestChannel> {
+  let channels = channelsByNode.get(node)
+  if (channels === undefined) channelsByNode.set(node, channels = new Map())
+  const key = `${peer.toString()} ${protocol}`
+  const known = channels.get(key)
+  if (known !== undefined) {
+    const channel = await known.catch(() => undefined)
+    if (channel?.usable === true) return channel
+    // Closed, or never opened: another caller may have started a new one meanwhile.
+    const current = channels.get(key)
+    if (current !== undefined && current !== known) return await current
+    channels.delete(key)
+  }
+  const forget = (): void => { if (channels.get(key) === opening) channels.delete(key) }
+  const opening: Promise<RequestChannel> = node.dialProtocol(peer, protocol, { signal }).then(stream => new RequestChannel(stream, forget))
+  channels.set(key, opening)
+  // A failed open is forgotten at once, so the next request dials again.
+  opening.catch(forget)
+  return await opening
 }
 
 export async function sendRequest (node: Libp2p, peer: PeerId, protocol: string, request: Uint8Array, options: SendOptions = {}): Promise<Uint8Array> {
-  let stream: Stream | undefined
-  options = { ...options, signal: options.signal ?? AbortSignal.timeout(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) }
+  const signal = options.signal ?? AbortSignal.timeout(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)
   try {
     await options.faults?.beforeRequest?.(peer, protocol)
-    stream = await node.dialProtocol(peer, protocol, options)
-    const messages = lpStream(stream, { maxDataLength: MAX_MESSAGE_BYTES })
-    await messages.write(request, options)
-    const response = (await messages.read(options)).subarray()
-    await stream.close(options).catch(() => {})
-    return response
+    const channel = await channelTo(node, peer, protocol, signal)
+    return await channel.request(request, signal)
   } catch (error) {
-    stream?.abort(error as Error)
-    if (error instanceof SlurpError) throw error
+    if (error instanceof SlurpError && !(error instanceof NetworkError)) throw error
     throw new NetworkError(`${protocol} request to ${peer.toString()} failed: ${(error as Error).message}`, { cause: error })
   }
 }

@@ -5,7 +5,7 @@ import { BUCKETS } from './buckets.ts'
 import type { BucketSummary } from './buckets.ts'
 
 /**
- * Anti-entropy and repair between relays, '/slurp/sync/2.0.0', one request per stream:
+ * Anti-entropy and repair between relays, '/slurp/sync/3.0.0', requests on a request channel:
  *   summary            → 64 bucket digests and counts
  *   ownedEntries(buckets) → the keys in those buckets that the asking relay is
  *                        among the k closest to (as the answering relay sees
@@ -18,7 +18,7 @@ import type { BucketSummary } from './buckets.ts'
  * thousands of records take a minute.
  */
 // 2.0.0: entries(bucket), every key in one bucket, became ownedEntries(buckets).
-export const SYNC_PROTOCOL = '/slurp/sync/2.0.0'
+export const SYNC_PROTOCOL = '/slurp/sync/3.0.0'
 export const MAX_KEYS_PER_REQUEST = 1024
 /** Records per store or recordsOf message stay under this, well inside MAX_MESSAGE_BYTES. */
 export const RECORD_BATCH_BYTES = 2 * 1024 * 1024
