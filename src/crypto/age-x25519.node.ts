@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync } from 'node:crypto'
+import { createPrivateKey, createPublicKey, diffieHellman, hkdfSync, randomBytes } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { openFileKey, sealFileKey } from './file-key-wrap.ts'
 import type { AgePrimitives, X25519KeyAgreement } from './primitives.ts'
@@ -9,11 +9,8 @@ import type { AgePrimitives, X25519KeyAgreement } from './primitives.ts'
  */
 // Keys move in and out as JWK: on Node 20 a DER import costs ~115 µs and a
 // DER export ~90 µs, against ~10 µs and ~2 µs as JWK (measured in bench/).
-const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
 
 const publicKeys = new Map<string, KeyObject>()
-// The X25519 base point, u = 9.
-const BASE_POINT = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.concat([Buffer.of(9), Buffer.alloc(31)]).toString('base64url') }, format: 'jwk' })
 
 function publicKeyObject (raw: Uint8Array): KeyObject {
   const id = Buffer.from(raw).toString('hex')
@@ -37,22 +34,34 @@ function keyAgreement (privateKey: KeyObject, publicKey: Uint8Array): X25519KeyA
   }
 }
 
+/**
+ * Every key, ephemeral ones included, starts as a scalar imported as JWK, and
+ * its public half comes from OpenSSL's fixed-base multiplication: 100 µs per
+ * ephemeral key on Node 20 against 140 µs for generateKeyPairSync and a second
+ * agreement with the base point.
+ *
+ * Nothing here calls generateKeyPairSync. On Node 20, exporting a key it made
+ * can deadlock the thread for good: the export's allocation runs a GC that
+ * frees the finished key generation job, whose destructor waits for the lock
+ * the export holds (seen in a put loop as a process asleep on a futex in
+ * ExportJWKEdKey ← GC ← ~KeyGenJob; test/crypto/age-x25519-gc.node.test.ts).
+ */
+function fromScalar (scalar: Uint8Array): X25519KeyAgreement {
+  // Node requires `x` to be a string and derives the public key from `d`; an
+  // empty public key back would mean a runtime that took `x` as given.
+  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: Buffer.from(scalar).toString('base64url'), x: '' }, format: 'jwk' })
+  const publicKey = rawPublicKey(createPublicKey(privateKey))
+  if (publicKey.length !== 32) throw new Error('this runtime did not derive an X25519 public key from its private key')
+  return keyAgreement(privateKey, publicKey)
+}
+
 export const agePrimitives: AgePrimitives = {
   name: 'node:crypto',
   async generateEphemeral () {
-    // Never export a key that generateKeyPairSync made: on Node 20 that can
-    // deadlock the thread for good, when the export's allocation runs a GC that
-    // frees the finished key generation job, whose destructor waits for the
-    // lock the export holds (seen in a put loop as a process asleep on a futex
-    // in ExportJWKEdKey ← GC ← ~KeyGenJob; test/crypto/age-x25519-gc.node.test.ts).
-    // The public key is X25519(scalar, 9) instead: about 10 µs more per key
-    // than the export, where DER output from the job cost 150 µs more.
-    const { privateKey } = generateKeyPairSync('x25519')
-    return keyAgreement(privateKey, new Uint8Array(diffieHellman({ privateKey, publicKey: BASE_POINT })))
+    return fromScalar(randomBytes(32))
   },
   async importScalar (scalar) {
-    const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' })
-    return keyAgreement(privateKey, rawPublicKey(createPublicKey(privateKey)))
+    return fromScalar(scalar)
   },
   hkdfSha256 (ikm, salt, info, length) {
     return new Uint8Array(hkdfSync('sha256', ikm, salt, info, length))
