@@ -29,12 +29,23 @@ function linkOf (connection: Connection): PeerLink {
   return { peerId: connection.remotePeer.toString(), address, transport: transportOf(address), direct: connection.limits === undefined }
 }
 
+/** How long one attempt at a direct connection may take before it is tried again. */
+export const CONNECT_ATTEMPT_MS = 10_000
+const CONNECT_ATTEMPTS = 3
+
 /**
  * Dials another peer by a multiaddr it shared, such as a browser tab's
  * `/…/p2p/RELAY/p2p-circuit/webrtc/p2p/TAB`: the relay carries the WebRTC
  * signalling, then the two talk directly.
+ *
+ * An attempt that times out is made again. @libp2p/webrtc 6.0.33's dialling
+ * side can wait forever for its first data channel to open or close when the
+ * other side, already connected, opened and closed it first: it checks the
+ * channel's state only after events it no longer gets (the browser↔browser
+ * test hung this way about once in twenty runs on a busy machine). Dialling
+ * again starts a fresh handshake.
  */
-export async function connectPeer (node: SlurpLibp2p, address: string, options: { signal?: AbortSignal } = {}): Promise<PeerLink> {
+export async function connectPeer (node: SlurpLibp2p, address: string, options: { signal?: AbortSignal, attemptMs?: number } = {}): Promise<PeerLink> {
   let target: Multiaddr
   try {
     target = multiaddr(address.trim())
@@ -42,10 +53,16 @@ export async function connectPeer (node: SlurpLibp2p, address: string, options: 
     throw new UsageError(`"${address}" is not a peer address (a multiaddr such as /ip4/…/p2p-circuit/webrtc/p2p/12D3…)`, { cause: error })
   }
   if (target.getComponents().at(-1)?.name !== 'p2p') throw new UsageError('a peer address must end with /p2p/ and the peer id')
-  try {
-    return linkOf(await node.dial(target, { signal: options.signal ?? AbortSignal.timeout(20_000) }))
-  } catch (error) {
-    throw new NetworkError(`could not connect to ${address}: ${(error as Error).message}`, { cause: error })
+  const attemptMs = options.attemptMs ?? CONNECT_ATTEMPT_MS
+  const overall = options.signal ?? AbortSignal.timeout(CONNECT_ATTEMPTS * attemptMs)
+  for (let attempt = 1; ; attempt++) {
+    const timeout = AbortSignal.timeout(attemptMs)
+    try {
+      return linkOf(await node.dial(target, { signal: AbortSignal.any([overall, timeout]) }))
+    } catch (error) {
+      const again = timeout.aborted && !overall.aborted && attempt < CONNECT_ATTEMPTS
+      if (!again) throw new NetworkError(`could not connect to ${address}${attempt > 1 ? ` (${attempt} attempts)` : ''}: ${(error as Error).message}`, { cause: error })
+    }
   }
 }
 

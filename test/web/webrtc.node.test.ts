@@ -84,13 +84,16 @@ describe.skipIf(unavailable !== undefined)(`browser↔browser WebRTC${unavailabl
     await alice.click('[data-tab=peers]')
     await alice.fill('form[data-form=connect-peer] input[name=address]', address)
     await alice.click('form[data-form=connect-peer] button[type=submit]')
-    await alice.locator('[data-testid=peer-list] tr[data-transport=webrtc]').waitFor({ timeout: 30_000 })
+    // Up to three attempts of 10 s each (src/net/direct-peers.ts); say what the page showed if all failed.
+    await alice.locator('[data-testid=peer-list] tr[data-transport=webrtc]').waitFor({ timeout: 35_000 }).catch(async (error: Error) => {
+      throw new Error(`${error.message}\nAlice's page said: ${await alice.locator('main').textContent()}`)
+    })
     const bobId = address.slice(address.lastIndexOf('/') + 1)
     expect(await peersOf(alice)).toContainEqual(expect.objectContaining({ peerId: bobId, transport: 'webrtc', direct: true }))
     await expect.poll(async () => await peersOf(bob), { timeout: 10_000 }).toContainEqual(expect.objectContaining({ transport: 'webrtc', direct: true }))
     expect(await alice.getByTestId('connection').textContent()).toContain('webrtc')
     await shot(alice, 'peers')
-  })
+  }, 90_000)
 
   it('shows a write from the other tab at once, with no shared storage between them', async () => {
     await writeInApp(alice, ADDRESS, 'first cut')
