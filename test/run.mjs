@@ -64,6 +64,8 @@ function printFailures () {
     console.log(`\n✗ ${where}\n  (${label})`)
     // Stack frames inside node_modules say nothing about which of our lines failed.
     const lines = message.split('\n').filter(line => line.trim() !== '' && !/^\s*at .*node_modules/.test(line))
+      // vitest reports a timeout as the stack of where the test was declared, under this placeholder.
+      .map(line => line.replace('Error: STACK_TRACE_ERROR', 'Error: timed out (the test\'s or hook\'s time limit; the line below is where it is declared)'))
     for (const line of lines.slice(0, 25)) console.log(`    ${line}`)
     if (lines.length > 25) console.log(`    … ${lines.length - 25} more lines`)
   }
