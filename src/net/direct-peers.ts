@@ -38,7 +38,7 @@ const CONNECT_ATTEMPTS = 3
  * `/…/p2p/RELAY/p2p-circuit/webrtc/p2p/TAB`: the relay carries the WebRTC
  * signalling, then the two talk directly.
  *
- * An attempt that times out is made again. @libp2p/webrtc 6.0.33's dialling
+ * An attempt that fails is made again. @libp2p/webrtc 6.0.33's dialling
  * side can wait forever for its first data channel to open or close when the
  * other side, already connected, opened and closed it first: it checks the
  * channel's state only after events it no longer gets (the browser↔browser
@@ -60,7 +60,10 @@ export async function connectPeer (node: SlurpLibp2p, address: string, options: 
     try {
       return linkOf(await node.dial(target, { signal: AbortSignal.any([overall, timeout]) }))
     } catch (error) {
-      const again = timeout.aborted && !overall.aborted && attempt < CONNECT_ATTEMPTS
+      // Whatever gave up (this attempt's time, libp2p's own per-address dial
+      // timeout, a handshake error), a fresh attempt may get through; only the
+      // caller giving up ends it early.
+      const again = !overall.aborted && attempt < CONNECT_ATTEMPTS
       if (!again) throw new NetworkError(`could not connect to ${address}${attempt > 1 ? ` (${attempt} attempts)` : ''}: ${(error as Error).message}`, { cause: error })
     }
   }

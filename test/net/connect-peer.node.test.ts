@@ -36,6 +36,15 @@ describe('connecting to a peer directly', () => {
     expect(accepted.length).toBe(3)
   })
 
+  it('tries again when an attempt fails outright', async () => {
+    // A port nothing listens on: refused at once, every time.
+    const closed = createServer()
+    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
+    const { port } = closed.address() as AddressInfo
+    await new Promise(resolve => closed.close(resolve))
+    await expect(connectPeer(node, `/ip4/127.0.0.1/tcp/${port}/p2p/${SOME_PEER}`, { attemptMs: 2_000 })).rejects.toThrow(/\(3 attempts\)/)
+  })
+
   it('gives up at once when the caller does, without trying again', async () => {
     const { port } = silent.address() as AddressInfo
     const before = accepted.length
