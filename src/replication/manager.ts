@@ -1,13 +1,14 @@
 import type { PeerId } from '@libp2p/interface'
 import { equalBytes } from '../encoding/bytes.ts'
 import { SlurpError } from '../errors.ts'
+import { inParallel } from '../lock/in-parallel.ts'
 import { sortByDistance } from '../net/closest.ts'
 import { protocolBook } from '../net/protocol-book.ts'
 import { RECORD_PROTOCOL } from '../net/record-messages.ts'
 import type { NetworkFaults } from '../net/request-response.ts'
 import type { RelayNode } from '../relay.ts'
 import { BUCKETS, summarise } from './buckets.ts'
-import { requestDigestsOf, requestOwnedEntries, requestRecordsOf, requestStore, requestSummary } from './sync-protocol.ts'
+import { VALIDATION_LANES, requestDigestsOf, requestOwnedEntries, requestRecordsOf, requestStore, requestSummary } from './sync-protocol.ts'
 import { MAX_KEYS_PER_REQUEST, batchBySize, batchRecordSets } from './sync-messages.ts'
 import type { RecordSet } from './sync-messages.ts'
 
@@ -210,7 +211,7 @@ export class ReplicationManager {
       }
     }
     const confirmed = new Map<string, number>()
-    await this.inParallel([...byTarget.values()], async ({ peer, keys }) => {
+    await inParallel([...byTarget.values()], this.config.maxConcurrentReplications ?? 8, async ({ peer, keys }) => {
       for (let i = 0; i < keys.length; i += MAX_KEYS_PER_REQUEST) {
         const batch = keys.slice(i, i + MAX_KEYS_PER_REQUEST)
         let theirs: Map<string, Uint8Array | undefined>
@@ -302,7 +303,8 @@ export class ReplicationManager {
   /** Takes every version `peer` holds for `keys` through the validator. */
   private async pullMany (peer: PeerId, keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return
-    for (const [key, records] of await requestRecordsOf(this.relay.libp2p, peer, keys, this.sendOptions())) {
+    const sets = await requestRecordsOf(this.relay.libp2p, peer, keys, this.sendOptions())
+    await inParallel([...sets], VALIDATION_LANES, async ([key, records]) => {
       for (const record of records) {
         try {
           await this.relay.keeper.put(key, record)
@@ -313,7 +315,7 @@ export class ReplicationManager {
           if (!(error instanceof SlurpError)) throw error
         }
       }
-    }
+    })
   }
 
   /** Anti-entropy with every live relay. */
@@ -376,14 +378,6 @@ export class ReplicationManager {
     // responsible() counts this relay itself; an asker this relay is not connected to yet is added.
     if (!relay.equals(this.relay.libp2p.peerId) && !relays.some(peer => peer.equals(relay))) relays.push(relay)
     return key => this.responsible(key, relays).some(peer => peer.equals(relay))
-  }
-
-  private async inParallel<T> (items: T[], work: (item: T) => Promise<void>): Promise<void> {
-    let next = 0
-    const lanes = Math.min(this.config.maxConcurrentReplications ?? 8, items.length)
-    await Promise.all(Array.from({ length: lanes }, async () => {
-      while (next < items.length) await work(items[next++] as T)
-    }))
   }
 
   private sendOptions (): { faults?: NetworkFaults } {

@@ -1,6 +1,7 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { SlurpError, StaleRecordError } from '../errors.ts'
 import type { RecordKeeper } from '../keeper/record-keeper.ts'
+import { inParallel } from '../lock/in-parallel.ts'
 import { sendRequest, serveRequests } from '../net/request-response.ts'
 import type { SendOptions } from '../net/request-response.ts'
 import { entriesIn, summarise } from './buckets.ts'
@@ -10,6 +11,9 @@ import {
   encodeEntries, encodeRecordSets, encodeStoreResults, encodeSummary, encodeSyncRequest
 } from './sync-messages.ts'
 import type { RecordSet } from './sync-messages.ts'
+
+/** Records a relay takes through the validator at once, when many arrive together. */
+export const VALIDATION_LANES = 16
 
 /** Which keys `relay` is among the k closest to, as this relay sees the live relays now. */
 export type Responsibility = (relay: PeerId) => Promise<(key: string) => boolean>
@@ -49,8 +53,9 @@ async function recordsOf (keeper: RecordKeeper, keys: readonly string[], signal:
 }
 
 async function store (keeper: RecordKeeper, sets: readonly RecordSet[], signal: AbortSignal): Promise<Array<[string, string]>> {
-  const results: Array<[string, string]> = []
-  for (const [key, records] of sets) {
+  // In the order sent; a key sent twice answers once (the requester reads the answer by key).
+  const codes = new Map<string, string>(sets.map(([key]) => [key, '']))
+  await inParallel(sets, VALIDATION_LANES, async ([key, records]) => {
     let code = ''
     for (const record of records) {
       try {
@@ -62,9 +67,9 @@ async function store (keeper: RecordKeeper, sets: readonly RecordSet[], signal: 
         code = error.code
       }
     }
-    results.push([key, code])
-  }
-  return results
+    if (code !== '') codes.set(key, code)
+  })
+  return [...codes]
 }
 
 export async function requestSummary (node: Libp2p, peer: PeerId, options: SendOptions = {}): Promise<BucketSummary> {
