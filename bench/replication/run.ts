@@ -14,6 +14,9 @@ import { makeRecords } from './records.ts'
 import type { BenchRecord } from './records.ts'
 
 const quick = process.argv.includes('--quick') || (process.env.BENCH_QUICK ?? '') !== ''
+// `--only repair|convergence|writes`: one part, to profile or repeat it.
+const only = process.argv[process.argv.indexOf('--only') + 1]
+const runs = (part: string): boolean => !process.argv.includes('--only') || only === part
 const network = await createTestNetwork()
 const member = await createTestMember(network, ['backend_developer'])
 const lines: string[] = []
@@ -145,20 +148,26 @@ async function writesPerSecond (factor: number, writes: number, concurrency: num
 
 const fmt = (ms: number): string => Number.isNaN(ms) ? 'did not finish' : ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`
 say(`replication benchmarks (${quick ? 'quick' : 'full'}), Node ${process.version}, 6 relays unless noted, k = 3, memory stores, one process`)
-for (const count of quick ? [100, 1000] : [100, 10_000]) {
-  const ms = await repairBench(count)
-  say(`repair to k after a holder dies, ${count} records: ${fmt(ms)}`)
-  if (count === 10_000) goals.push(`${ms <= 10_000 ? 'PASS' : 'FAIL'}  repair 10,000 records ≤ 10 s (${fmt(ms)})`)
+if (runs('repair')) {
+  for (const count of quick ? [100, 1000] : [100, 10_000]) {
+    const ms = await repairBench(count)
+    say(`repair to k after a holder dies, ${count} records: ${fmt(ms)}`)
+    if (count === 10_000) goals.push(`${ms <= 10_000 ? 'PASS' : 'FAIL'}  repair 10,000 records ≤ 10 s (${fmt(ms)})`)
+  }
 }
-const perSide = quick ? 200 : 1000
-const { ms: converge, reconnectMs } = await convergenceBench(perSide)
-say(`convergence after a partition heals, ${perSide} records written on each side: ${fmt(converge)} (the first ${fmt(reconnectMs)} reconnecting the 9 pairs)`)
-if (perSide === 1000) goals.push(`${converge <= 2000 ? 'PASS' : 'FAIL'}  converge ≤ 2 s after heal for 1,000 records per side (${fmt(converge)})`)
-const writes = quick ? 200 : 1000
-const replicated = await writesPerSecond(3, writes, 32)
-const single = await writesPerSecond(1, writes, 32)
-say(`replicated writes/s (write on a peer, done when 3 relays acknowledged; 5 relays, 32 in flight): ${replicated.toFixed(0)}/s`)
-say(`same loop without replication (k = 1): ${single.toFixed(0)}/s   ratio ${(replicated / single).toFixed(2)}×`)
-goals.push(`${replicated >= 500 ? 'PASS' : 'FAIL'}  ≥ 500 replicated writes/s (${replicated.toFixed(0)}/s)`)
+if (runs('convergence')) {
+  const perSide = quick ? 200 : 1000
+  const { ms: converge, reconnectMs } = await convergenceBench(perSide)
+  say(`convergence after a partition heals, ${perSide} records written on each side: ${fmt(converge)} (the first ${fmt(reconnectMs)} reconnecting the 9 pairs)`)
+  if (perSide === 1000) goals.push(`${converge <= 2000 ? 'PASS' : 'FAIL'}  converge ≤ 2 s after heal for 1,000 records per side (${fmt(converge)})`)
+}
+if (runs('writes')) {
+  const writes = quick ? 200 : 1000
+  const replicated = await writesPerSecond(3, writes, 32)
+  const single = await writesPerSecond(1, writes, 32)
+  say(`replicated writes/s (write on a peer, done when 3 relays acknowledged; 5 relays, 32 in flight): ${replicated.toFixed(0)}/s`)
+  say(`same loop without replication (k = 1): ${single.toFixed(0)}/s   ratio ${(replicated / single).toFixed(2)}×`)
+  goals.push(`${replicated >= 500 ? 'PASS' : 'FAIL'}  ≥ 500 replicated writes/s (${replicated.toFixed(0)}/s)`)
+}
 for (const goal of goals) say(goal)
 process.exit(0)

@@ -97,8 +97,9 @@ describe('request channels', () => {
     await asker.dial(other.getMultiaddrs()[0]!)
     const waiting = sendRequest(asker, other.peerId, ECHO, utf8Encode('never'), { timeoutMs: 30_000 })
     const started = Date.now()
-    setTimeout(() => { other.stop().catch(() => {}) }, 200)
+    const stopped = new Promise(resolve => setTimeout(resolve, 200)).then(async () => { await other.stop() })
     await expect(waiting).rejects.toThrow(NetworkError)
+    await stopped
     // Far sooner than the 30 s timeout: the closed channel failed it.
     expect(Date.now() - started).toBeLessThan(15_000)
   })
