@@ -3,8 +3,6 @@ import { NetworkError, SlurpError } from '../errors.ts'
 import { RequestChannel, readFrames, sendFrame } from './request-channel.ts'
 import type { Frame } from './request-frames.ts'
 
-export { MAX_MESSAGE_BYTES } from './request-channel.ts'
-
 /**
  * Requests and answers, the shape of every slurp protocol (records, sync),
  * carried on request channels: one long-lived stream per peer and protocol,
@@ -73,8 +71,9 @@ async function answer (stream: Stream, request: Frame, from: PeerId, handle: Req
   try {
     reply = { id: request.id, kind: 'answer', payload: await handle(request.payload, signal, from) }
   } catch (error) {
-    // The asker gets a reason rather than a silence it would wait out.
-    const reason = error instanceof SlurpError ? error.message : `could not handle the request: ${(error as Error).message}`
+    // The asker gets a reason rather than a silence it would wait out; what
+    // went wrong inside (a storage error, say) stays here.
+    const reason = error instanceof SlurpError ? error.message : 'the peer failed to handle the request'
     reply = { id: request.id, kind: 'failure', payload: new TextEncoder().encode(reason) }
   }
   if (signal.aborted || stream.writeStatus !== 'writable') return
@@ -90,19 +89,37 @@ async function channelTo (node: Libp2p, peer: PeerId, protocol: string, signal: 
   const key = `${peer.toString()} ${protocol}`
   const known = channels.get(key)
   if (known !== undefined) {
-    const channel = await known.catch(() => undefined)
+    const channel = await untilAborted(known, signal).catch(() => { signal.throwIfAborted(); return undefined })
     if (channel?.usable === true) return channel
     // Closed, or never opened: another caller may have started a new one meanwhile.
     const current = channels.get(key)
-    if (current !== undefined && current !== known) return await current
+    if (current !== undefined && current !== known) return await untilAborted(current, signal)
     channels.delete(key)
   }
   const forget = (): void => { if (channels.get(key) === opening) channels.delete(key) }
-  const opening: Promise<RequestChannel> = node.dialProtocol(peer, protocol, { signal }).then(stream => new RequestChannel(stream, forget))
+  // Not the caller's signal: others may wait on this opening too, and one
+  // caller giving up must not fail theirs.
+  const opening: Promise<RequestChannel> = node.dialProtocol(peer, protocol, { signal: AbortSignal.timeout(DEFAULT_REQUEST_TIMEOUT_MS) })
+    .then(stream => new RequestChannel(stream, forget))
   channels.set(key, opening)
   // A failed open is forgotten at once, so the next request dials again.
   opening.catch(forget)
-  return await opening
+  return await untilAborted(opening, signal)
+}
+
+/** `promise`, or the signal's reason if it aborts first. */
+async function untilAborted<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted()
+  let onAbort = (): void => {}
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => { reject(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([promise, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
 }
 
 export async function sendRequest (node: Libp2p, peer: PeerId, protocol: string, request: Uint8Array, options: SendOptions = {}): Promise<Uint8Array> {

@@ -1,3 +1,8 @@
+import { createServer } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NetworkError, UsageError } from '../../src/errors.ts'
 import { createSlurpNode } from '../../src/net/node.ts'
@@ -23,6 +28,7 @@ beforeAll(async () => {
     handled++
     const text = utf8Decode(request)
     if (text === 'fail') throw new UsageError('asked to fail')
+    if (text === 'crash') throw new Error('secret internal detail')
     if (text.startsWith('hold:')) {
       await new Promise<void>(resolve => {
         holds.set(text, { resolve })
@@ -60,6 +66,10 @@ describe('request channels', () => {
   it('answer a handler failure with its reason, and keep the channel for the next request', async () => {
     await expect(sendRequest(asker, server.peerId, ECHO, utf8Encode('fail'))).rejects.toThrow(/asked to fail/)
     await expect(sendRequest(asker, server.peerId, ECHO, utf8Encode('fail'))).rejects.toBeInstanceOf(NetworkError)
+    // An unexpected error says that the peer failed, and nothing of what it was.
+    const crash = sendRequest(asker, server.peerId, ECHO, utf8Encode('crash'))
+    await expect(crash).rejects.toThrow(/failed to handle the request/)
+    await expect(crash).rejects.not.toThrow(/secret/)
     expect(utf8Decode(await sendRequest(asker, server.peerId, ECHO, utf8Encode('after')))).toBe('echo after')
     expect(echoStreams(asker)).toBe(1)
   })
@@ -124,5 +134,28 @@ describe('request channels', () => {
     // Every request it held was given up on when its channel closed.
     await expect.poll(() => [...givenUp].filter(key => /^hold:\d+$/.test(key)).length, { timeout: 5000 }).toBe(MAX_REQUESTS_IN_FLIGHT)
     expect(utf8Decode(await sendRequest(asker, server.peerId, ECHO, utf8Encode('fine')))).toBe('echo fine')
+  })
+
+  it('open a channel for everyone waiting, however soon one of them gives up', async () => {
+    // A peer whose address accepts TCP and never answers: opening a channel to it hangs.
+    const sockets: Socket[] = []
+    const silent = createServer(socket => { sockets.push(socket) })
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve))
+    const ghost = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+    await asker.peerStore.merge(ghost, { multiaddrs: [multiaddr(`/ip4/127.0.0.1/tcp/${(silent.address() as AddressInfo).port}`)] })
+    try {
+      const started = Date.now()
+      const patient = sendRequest(asker, ghost, ECHO, utf8Encode('b'), { timeoutMs: 800 })
+      const impatient = sendRequest(asker, ghost, ECHO, utf8Encode('a'), { signal: AbortSignal.timeout(100) })
+      // The impatient one, joining an opening the patient one started, still gives up on its own time…
+      await expect(impatient).rejects.toThrow(NetworkError)
+      expect(Date.now() - started).toBeLessThan(600)
+      // …and the patient one waits its own, not the impatient one's.
+      await expect(patient).rejects.toThrow(NetworkError)
+      expect(Date.now() - started).toBeGreaterThanOrEqual(700)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise(resolve => silent.close(resolve))
+    }
   })
 })
