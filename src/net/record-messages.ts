@@ -9,6 +9,7 @@ import { NetworkError } from '../errors.ts'
  *   response: u8 version, u8 status (0 ok, 1 rejected, 2 failed), string code,
  *             string message, string outcome, varint siblings, varint n, bytes × n
  */
+// 2.0.0: the same messages on request channels (src/net/request-channel.ts).
 export const RECORD_PROTOCOL = '/slurp/records/2.0.0'
 
 export type RecordRequest =

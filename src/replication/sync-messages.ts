@@ -18,6 +18,7 @@ import type { BucketSummary } from './buckets.ts'
  * thousands of records take a minute.
  */
 // 2.0.0: entries(bucket), every key in one bucket, became ownedEntries(buckets).
+// 3.0.0: the same messages on request channels (src/net/request-channel.ts).
 export const SYNC_PROTOCOL = '/slurp/sync/3.0.0'
 export const MAX_KEYS_PER_REQUEST = 1024
 /** Records per store or recordsOf message stay under this, well inside MAX_MESSAGE_BYTES. */
