@@ -15,8 +15,10 @@ import { askClosest } from './net/fan-out.ts'
 import { connectPeer, directPeers } from './net/direct-peers.ts'
 import type { PeerLink } from './net/direct-peers.ts'
 import { createSlurpNode } from './net/node.ts'
+import { protocolBook } from './net/protocol-book.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
 import { requestRecord } from './net/record-protocol.ts'
+import { RECORD_PROTOCOL } from './net/record-messages.ts'
 import type { RecordResponse } from './net/record-messages.ts'
 import type { NetworkFaults, SendOptions } from './net/request-response.ts'
 import { announceRole, findPeersByRole } from './net/role-discovery.ts'
@@ -236,10 +238,16 @@ export class SlurpPeer extends EventTarget {
    * get or put straight after start() would otherwise find no relay to ask.
    * Bounded: with no relay reachable, start() still returns and reads say so.
    */
-  private async untilIdentified (signal?: AbortSignal): Promise<void> {
+  private async untilIdentified (signal?: AbortSignal, peers?: readonly PeerId[]): Promise<void> {
     const node = this.libp2p
+    const book = protocolBook(node)
     const deadline = Date.now() + 2000
-    while (node.getConnections().length > 0 && (await knownRelays(node)).length === 0 && Date.now() < deadline) {
+    const waiting = async (): Promise<boolean> => {
+      // Given peers: until identify has said what each of them serves.
+      if (peers !== undefined) return (await Promise.all(peers.map(async peer => await book.speaks(peer, RECORD_PROTOCOL)))).includes(undefined)
+      return node.getConnections().length > 0 && (await knownRelays(node)).length === 0
+    }
+    while (await waiting() && Date.now() < deadline) {
       throwIfAborted(signal)
       await new Promise(resolve => setTimeout(resolve, 20))
     }
@@ -416,14 +424,21 @@ export class SlurpPeer extends EventTarget {
 
   private async read (canonical: string, options: GetOptions): Promise<GetResult> {
     const key = await dhtKey(canonical)
-    let fetched = await this.fetch(key, await this.candidates(key, options.signal), options.signal)
-    if (fetched.siblings.length === 0 && fetched.closestAnswered === 0 && this.keepConnected !== undefined) {
-      // None of the relays responsible answered, only stand-ins, which drop
-      // what they are no longer responsible for. libp2p forgets an address a
-      // dial failed on (a partition, a restart), so dial the bootstrap list
-      // again now, not at the next tick, and ask once more.
-      await this.keepConnected.tick(options.signal)
-      fetched = await this.fetch(key, await this.candidates(key, options.signal), options.signal)
+    const asked = await this.candidates(key, options.signal)
+    let fetched = await this.fetch(key, asked, options.signal)
+    if (fetched.siblings.length === 0 && this.keepConnected !== undefined) {
+      // Nothing found may only mean this peer asked the wrong relays: stand-ins
+      // (when none of the responsible ones answered), or the closest of those
+      // it knows while closer ones were out of reach (a partition, a restart).
+      // Stand-ins drop what they are no longer responsible for. libp2p forgets
+      // an address a dial failed on, so dial the bootstrap list again now, not
+      // at the next tick, and ask once more if that changed who to ask.
+      const reached = await this.keepConnected.tick(options.signal)
+      if (reached.length > 0) await this.untilIdentified(options.signal, reached)
+      const again = fetched.closestAnswered === 0 || reached.length > 0 ? await this.candidates(key, options.signal) : asked
+      if (fetched.closestAnswered === 0 || again.some(peer => !asked.some(other => other.equals(peer)))) {
+        fetched = await this.fetch(key, again, options.signal)
+      }
     }
     if (fetched.siblings.length === 0) {
       if (fetched.answered === 0) throw new NetworkError(`none of the ${fetched.asked} relays for ${canonical} answered`)

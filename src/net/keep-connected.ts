@@ -1,5 +1,5 @@
 import { multiaddr } from '@multiformats/multiaddr'
-import type { Libp2p } from '@libp2p/interface'
+import type { Libp2p, PeerId } from '@libp2p/interface'
 
 /**
  * Redials bootstrap relays that are not connected, so a peer finds its way
@@ -22,17 +22,22 @@ export class KeepConnected {
     this.timer = undefined
   }
 
-  /** Dials every bootstrap address whose peer is not connected; resolves when all tried. */
-  async tick (signal?: AbortSignal): Promise<void> {
-    if (this.running) return
+  /**
+   * Dials every bootstrap address whose peer is not connected; resolves when
+   * all were tried, with the peers it connected to.
+   */
+  async tick (signal?: AbortSignal): Promise<PeerId[]> {
+    if (this.running) return []
     this.running = true
+    const connected: PeerId[] = []
     try {
       await Promise.all(this.addresses.map(async address => {
         const target = multiaddr(address)
         const peer = target.getComponents().find(c => c.name === 'p2p')?.value
         if (peer !== undefined && this.node.getConnections().some(c => c.remotePeer.toString() === peer)) return
         try {
-          await this.node.dial(target, { signal: signal ?? AbortSignal.timeout(5000) })
+          const connection = await this.node.dial(target, { signal: signal ?? AbortSignal.timeout(5000) })
+          connected.push(connection.remotePeer)
         } catch {
           // Down for now; the next tick tries again.
         }
@@ -40,5 +45,6 @@ export class KeepConnected {
     } finally {
       this.running = false
     }
+    return connected
   }
 }

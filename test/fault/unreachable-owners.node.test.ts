@@ -37,4 +37,23 @@ describe('a read whose responsible relays are all unreachable', () => {
     expect(error).toBeInstanceOf(NetworkError)
     expect((error as Error).message).toMatch(/relays responsible .* could be reached/)
   })
+
+  it('finds a record whose holders came back after the reader started, rather than saying it is not there', async () => {
+    await cluster?.stop()
+    // Six relays: the three the reader can reach are as many as it asks, so it looks up no others.
+    cluster = await Cluster.start(network, 6, new Random(8), { repairIntervalMs: HOUR, antiEntropyIntervalMs: HOUR, triggerDelayMs: HOUR })
+    const writer = await cluster.peer(['backend_developer'])
+    const address = 'ucxl://project/fault/owners-back'
+    await writer.put(address, { summary: 'held by relays the reader has never met' }, { as: 'backend_developer' })
+    const key = await dhtKey(address)
+    const owners: number[] = []
+    for (const slot of cluster.slots) if (await slot.relay?.keeper.has(key) === true) owners.push(slot.index)
+    expect(owners).toHaveLength(3)
+    for (const index of owners) await cluster.kill(index)
+    const reader = await cluster.peer(['senior_architect'])
+    await eventually(async () => { expect(await knownRelays(reader.libp2p)).toHaveLength(3) })
+    for (const index of owners) await cluster.restart(index)
+    // The three it knows answer "nothing here"; the read dials its bootstrap list again and asks the closest.
+    expect((await reader.get(address)).item.summary).toBe('held by relays the reader has never met')
+  })
 })
