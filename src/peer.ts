@@ -15,8 +15,8 @@ import { askClosest } from './net/fan-out.ts'
 import { connectPeer, directPeers } from './net/direct-peers.ts'
 import type { PeerLink } from './net/direct-peers.ts'
 import { createSlurpNode } from './net/node.ts'
-import { protocolBook } from './net/protocol-book.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
+import { protocolBook } from './net/protocol-book.ts'
 import { requestRecord } from './net/record-protocol.ts'
 import { RECORD_PROTOCOL } from './net/record-messages.ts'
 import type { RecordResponse } from './net/record-messages.ts'
@@ -435,9 +435,10 @@ export class SlurpPeer extends EventTarget {
       // at the next tick, and ask once more if that changed who to ask.
       const reached = await this.keepConnected.tick(options.signal)
       if (reached.length > 0) await this.untilIdentified(options.signal, reached)
-      const again = fetched.closestAnswered === 0 || reached.length > 0 ? await this.candidates(key, options.signal) : asked
-      if (fetched.closestAnswered === 0 || again.some(peer => !asked.some(other => other.equals(peer)))) {
-        fetched = await this.fetch(key, again, options.signal)
+      if (fetched.closestAnswered === 0 || reached.length > 0) {
+        const again = await this.candidates(key, options.signal)
+        const changed = again.some(peer => !asked.some(other => other.equals(peer)))
+        if (fetched.closestAnswered === 0 || changed) fetched = await this.fetch(key, again, options.signal)
       }
     }
     if (fetched.siblings.length === 0) {

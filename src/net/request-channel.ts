@@ -36,6 +36,21 @@ export async function sendFrame (stream: Stream, frame: Frame, signal?: AbortSig
   if (!stream.send(encodeFrame(frame))) await stream.onDrain({ signal })
 }
 
+/** `promise`, or the signal's reason if it aborts first. */
+export async function untilAborted<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted()
+  let onAbort = (): void => {}
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => { reject(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([promise, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
 interface Waiter {
   resolve: (answer: Uint8Array) => void
   reject: (error: Error) => void
@@ -71,19 +86,13 @@ export class RequestChannel {
     signal.throwIfAborted()
     const id = this.takeId()
     clearTimeout(this.idleTimer)
-    let onAbort = (): void => {}
-    const answer = new Promise<Uint8Array>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject })
-      onAbort = () => { reject(signal.reason) }
-      signal.addEventListener('abort', onAbort, { once: true })
-    })
-    // A send that fails first leaves the answer rejected by the same abort, unread.
+    const answer = new Promise<Uint8Array>((resolve, reject) => { this.waiting.set(id, { resolve, reject }) })
+    // A channel that closes while the send is still waiting rejects an answer nobody awaits yet.
     answer.catch(() => {})
     try {
       await sendFrame(this.stream, { id, kind: 'request', payload }, signal)
-      return await answer
+      return await untilAborted(answer, signal)
     } finally {
-      signal.removeEventListener('abort', onAbort)
       this.waiting.delete(id)
       if (this.waiting.size === 0 && this.failure === undefined) this.armIdleTimer()
     }

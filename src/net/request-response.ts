@@ -1,6 +1,6 @@
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { NetworkError, SlurpError } from '../errors.ts'
-import { RequestChannel, readFrames, sendFrame } from './request-channel.ts'
+import { RequestChannel, readFrames, sendFrame, untilAborted } from './request-channel.ts'
 import type { Frame } from './request-frames.ts'
 
 /**
@@ -105,21 +105,6 @@ async function channelTo (node: Libp2p, peer: PeerId, protocol: string, signal: 
   // A failed open is forgotten at once, so the next request dials again.
   opening.catch(forget)
   return await untilAborted(opening, signal)
-}
-
-/** `promise`, or the signal's reason if it aborts first. */
-async function untilAborted<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted()
-  let onAbort = (): void => {}
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => { reject(signal.reason) }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-  try {
-    return await Promise.race([promise, aborted])
-  } finally {
-    signal.removeEventListener('abort', onAbort)
-  }
 }
 
 export async function sendRequest (node: Libp2p, peer: PeerId, protocol: string, request: Uint8Array, options: SendOptions = {}): Promise<Uint8Array> {
