@@ -10,7 +10,7 @@ import type { KVStore } from './store/types.ts'
 import { NetworkError, NotFoundError, ReplicationError, SlurpError, UsageError, WriteNotAllowedError, throwIfAborted } from './errors.ts'
 import { KeyedLock } from './lock/keyed-lock.ts'
 import { KeepConnected } from './net/keep-connected.ts'
-import { closestRelays, knownRelays } from './net/closest.ts'
+import { closestRelays } from './net/closest.ts'
 import { askClosest } from './net/fan-out.ts'
 import { connectPeer, directPeers } from './net/direct-peers.ts'
 import type { PeerLink } from './net/direct-peers.ts'
@@ -226,28 +226,24 @@ export class SlurpPeer extends EventTarget {
       this.node = node
       if (this.init.writeNotices !== false) await serveNotices(node, address => { this.noticed(address) })
       this.keepConnected = new KeepConnected(node, this.init.bootstrap ?? [])
-      await this.keepConnected.tick(options.signal)
+      const reached = await this.keepConnected.tick(options.signal)
       this.keepConnected.start()
-      await this.untilIdentified(options.signal)
+      await this.untilIdentified(reached, options.signal)
     })()
     await this.starting
   }
 
   /**
    * A dialled relay counts once identify has told us it serves records; a
-   * get or put straight after start() would otherwise find no relay to ask.
+   * get, put or status straight after start() would otherwise ask only the
+   * relays identified first (a CLI status counted 2 replicas of 3 so).
    * Bounded: with no relay reachable, start() still returns and reads say so.
    */
-  private async untilIdentified (signal?: AbortSignal, peers?: readonly PeerId[]): Promise<void> {
-    const node = this.libp2p
-    const book = protocolBook(node)
+  private async untilIdentified (peers: readonly PeerId[], signal?: AbortSignal): Promise<void> {
+    const book = protocolBook(this.libp2p)
     const deadline = Date.now() + 2000
-    const waiting = async (): Promise<boolean> => {
-      // Given peers: until identify has said what each of them serves.
-      if (peers !== undefined) return (await Promise.all(peers.map(async peer => await book.speaks(peer, RECORD_PROTOCOL)))).includes(undefined)
-      return node.getConnections().length > 0 && (await knownRelays(node)).length === 0
-    }
-    while (await waiting() && Date.now() < deadline) {
+    const unknown = async (): Promise<boolean> => (await Promise.all(peers.map(async peer => await book.speaks(peer, RECORD_PROTOCOL)))).includes(undefined)
+    while (await unknown() && Date.now() < deadline) {
       throwIfAborted(signal)
       await new Promise(resolve => setTimeout(resolve, 20))
     }
@@ -434,7 +430,7 @@ export class SlurpPeer extends EventTarget {
       // an address a dial failed on, so dial the bootstrap list again now, not
       // at the next tick, and ask once more if that changed who to ask.
       const reached = await this.keepConnected.tick(options.signal)
-      if (reached.length > 0) await this.untilIdentified(options.signal, reached)
+      await this.untilIdentified(reached, options.signal)
       if (fetched.closestAnswered === 0 || reached.length > 0) {
         const again = await this.candidates(key, options.signal)
         const changed = again.some(peer => !asked.some(other => other.equals(peer)))

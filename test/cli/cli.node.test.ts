@@ -119,6 +119,7 @@ describe('slurp CLI', () => {
     expect(Buffer.from(await runAge(['-d', '-i', keyFile], ciphertext)).toString()).toBe('x')
   })
 
+  // A dozen CLI processes one after another: 24 s on a quiet machine.
   it('usage errors exit 2 with a message; --help works everywhere', async () => {
     expect((await slurp([])).code).toBe(2)
     const unknown = await slurp(['frobnicate'])
@@ -136,5 +137,5 @@ describe('slurp CLI', () => {
     const missing = await slurp(['policy', '--dir', join(base, 'nowhere')])
     expect(missing.code).toBe(3)
     expect(missing.stderr).toMatch(/slurp init/)
-  })
+  }, 90_000)
 })
