@@ -140,3 +140,28 @@ export class InvalidInviteError extends SlurpError {
 export class VaultLockedError extends SlurpError {
   override readonly code = 'ERR_VAULT_LOCKED'
 }
+
+/**
+ * A record whose vector clock names an actor, or a counter, that the relay
+ * has not seen signed for this key (issue 10 finding 6: clock poisoning).
+ */
+export class ClockRuleError extends SlurpError {
+  override readonly code = 'ERR_CLOCK_RULE'
+}
+
+/**
+ * A version that would replace (or win over) what an address holds without
+ * the right: another content type, a lower authority, or fewer readers
+ * (issue 10 finding 4: per-address authority).
+ */
+export class ReplaceNotAllowedError extends SlurpError {
+  override readonly code = 'ERR_REPLACE_NOT_ALLOWED'
+}
+
+/**
+ * A concurrent version let go by a sibling-set bound: its author already has
+ * a winning open version there, or the set is full (issue 10 finding 3).
+ */
+export class SiblingLimitError extends SlurpError {
+  override readonly code = 'ERR_SIBLING_LIMIT'
+}
