@@ -94,6 +94,15 @@ export class NetworkDir {
     await writeFileAtomic(this.file('policy.json'), `${JSON.stringify(signed, null, 2)}\n`)
   }
 
+  async hasRootKey (): Promise<boolean> {
+    try {
+      await stat(this.file('root.key'))
+      return true
+    } catch {
+      return false
+    }
+  }
+
   async readRootKey (): Promise<SigningKey> {
     const pem = await readText(this.file('root.key'), 'network root key (only the admin who ran "slurp init" has it)')
     return await signingKeyFromSeed(seedFromPem(pem))

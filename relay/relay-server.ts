@@ -1,7 +1,13 @@
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { PeerId } from '@libp2p/interface'
 import { join } from 'node:path'
 import { serveHttp } from '#serve'
+import { fromBase64url } from '../src/encoding/base64url.ts'
+import { UsageError } from '../src/errors.ts'
 import { RelayNode } from '../src/relay.ts'
+import { certifyWithRoot, decodeRelayCertificate } from '../src/trust/relay-certificate.ts'
+import type { RelayCertificate } from '../src/trust/relay-certificate.ts'
 import { createLevelStore } from '../src/store/level.node.ts'
 import { createRelayApp } from './http/app.ts'
 import { loadWebAssets } from './http/web-assets.ts'
@@ -20,6 +26,12 @@ export interface RelayServerOptions {
   replicationFactor?: number
   /** A folder holding the built web app, served at / over HTTP. */
   web?: string
+  /**
+   * This relay's certificate (base64url, or a file holding it), from the
+   * admin's `slurp certify-relay`. Without one, a network directory holding
+   * the root key certifies its own relay.
+   */
+  certificate?: string
 }
 
 export interface RunningRelay {
@@ -42,6 +54,7 @@ export async function startRelayServer (options: RelayServerOptions): Promise<Ru
   const privateKey = await loadOrCreateNodeKey(join(options.data, 'node.key'))
   const relay = new RelayNode({
     network: { rootPublicKey, policy },
+    certificate: await relayCertificateFor(options, peerIdFromPrivateKey(privateKey)),
     store: createLevelStore({ path: join(options.data, 'records') }),
     bootstrap: options.bootstrap,
     node: { privateKey, listen: options.listen }
@@ -78,4 +91,23 @@ export async function startRelayServer (options: RelayServerOptions): Promise<Ru
       await stopping
     }
   }
+}
+
+/**
+ * The certificate a relay announces: the one given, or, for an operator whose
+ * network directory holds the root key, one it issues itself (no extra step
+ * for a single operator). Otherwise the relay would run unseen by the network,
+ * so it refuses to start and says how to get one.
+ */
+async function relayCertificateFor (options: RelayServerOptions, peerId: PeerId): Promise<RelayCertificate | ((peerId: PeerId) => Promise<RelayCertificate>)> {
+  if (options.certificate !== undefined) {
+    const text = /^[A-Za-z0-9_-]+$/.test(options.certificate.trim()) ? options.certificate : await readFile(options.certificate, 'utf8')
+    return decodeRelayCertificate(fromBase64url(text.trim()))
+  }
+  if (await options.dir.hasRootKey()) return certifyWithRoot(await options.dir.readRootKey())
+  throw new UsageError([
+    `this relay (peer id ${peerId.toString()}) has no relay certificate, and ${options.dir.path} holds no root key to issue one.`,
+    `On the admin's machine run:  slurp certify-relay ${peerId.toString()} > relay.cert`,
+    'then start it with --certificate relay.cert (or SLURP_RELAY_CERTIFICATE).'
+  ].join('\n'))
 }

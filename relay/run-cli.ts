@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { SlurpError, UsageError } from '../src/errors.ts'
 import type { Command, CommandIO } from './command.ts'
+import { certifyRelay } from './commands/certify-relay.ts'
 import { decrypt } from './commands/decrypt.ts'
 import { get } from './commands/get.ts'
 import { encrypt } from './commands/encrypt.ts'
@@ -13,7 +14,7 @@ import { relay } from './commands/relay.ts'
 import { status } from './commands/status.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 
-const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, put, get, status]
+const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, put, get, status]
 
 function mainHelp (): string {
   const width = Math.max(...commands.map(c => c.name.length))

@@ -16,9 +16,8 @@ import { connectPeer, directPeers } from './net/direct-peers.ts'
 import type { PeerLink } from './net/direct-peers.ts'
 import { createSlurpNode } from './net/node.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
-import { protocolBook } from './net/protocol-book.ts'
+import { relayRoster } from './net/relay-roster.ts'
 import { requestRecord } from './net/record-protocol.ts'
-import { RECORD_PROTOCOL } from './net/record-messages.ts'
 import type { RecordResponse } from './net/record-messages.ts'
 import type { NetworkFaults, SendOptions } from './net/request-response.ts'
 import { announceRole, findPeersByRole } from './net/role-discovery.ts'
@@ -26,6 +25,7 @@ import { sendNotices, serveNotices } from './net/write-notices.ts'
 import { createContextRecord, openContextRecord } from './record/context-record.ts'
 import type { ContextDraft, ContextItem } from './record/context-item.ts'
 import type { RecordEnvelope } from './record/envelope.ts'
+import { recordKey, suggestionKey } from './record/record-key.ts'
 import { mergeVersion, siblingSetDigest } from './record/siblings.ts'
 import { validateRecord } from './record/validator.ts'
 import type { ValidationContext } from './record/validator.ts'
@@ -113,6 +113,12 @@ export interface GetResult {
   readonly fetchedAt: number
   /** Served from this device's cache because no relay answered (offlineReads). */
   readonly offline?: boolean
+}
+
+/** One author's suggestion for an address (suggestions()). */
+export interface Suggestion {
+  readonly item: ContextItem
+  readonly meta: RecordMeta
 }
 
 /** What search() matches; every field given must match. */
@@ -221,7 +227,7 @@ export class SlurpPeer extends EventTarget {
   async start (options: { signal?: AbortSignal } = {}): Promise<void> {
     this.starting ??= (async () => {
       await this.cache.open(options)
-      const node = await createSlurpNode({ ...this.init.node, kind: 'peer' })
+      const node = await createSlurpNode({ ...this.init.node, kind: 'peer', rootPublicKey: this.init.network.rootPublicKey })
       await node.start()
       this.node = node
       if (this.init.writeNotices !== false) await serveNotices(node, address => { this.noticed(address) })
@@ -234,19 +240,17 @@ export class SlurpPeer extends EventTarget {
   }
 
   /**
-   * A dialled relay counts once identify has told us it serves records; a
+   * A dialled relay counts once identify has brought its relay certificate; a
    * get, put or status straight after start() would otherwise ask only the
    * relays identified first (a CLI status counted 2 replicas of 3 so).
    * Bounded: with no relay reachable, start() still returns and reads say so.
    */
   private async untilIdentified (peers: readonly PeerId[], signal?: AbortSignal): Promise<void> {
-    const book = protocolBook(this.libp2p)
-    const deadline = Date.now() + 2000
-    const unknown = async (): Promise<boolean> => (await Promise.all(peers.map(async peer => await book.speaks(peer, RECORD_PROTOCOL)))).includes(undefined)
-    while (await unknown() && Date.now() < deadline) {
-      throwIfAborted(signal)
-      await new Promise(resolve => setTimeout(resolve, 20))
-    }
+    const roster = relayRoster(this.libp2p)
+    if (roster === undefined) return
+    const bounded = AbortSignal.any([AbortSignal.timeout(2000), ...(signal === undefined ? [] : [signal])])
+    await Promise.all(peers.map(async peer => await roster.untilChecked(peer, bounded)))
+    throwIfAborted(signal)
   }
 
   /** Idempotent. */
@@ -285,9 +289,12 @@ export class SlurpPeer extends EventTarget {
     if (!mayWrite(policy.writeRules, role.authority, type)) {
       throw new WriteNotAllowedError(`role "${options.as}" (${role.authority}) may not write ${type} records`)
     }
-    const key = await dhtKey(canonical)
+    // Suggestions live beside the context they comment on, at their own key.
+    const suggestion = type === 'suggestion'
+    const key = await recordKey(canonical, type)
     const relays = await this.candidates(key, options.signal)
     const author = { signer: member.signer, certificate: member.certificate, role: options.as }
+    const lastWrite = suggestion ? `${SUGGESTION_WRITE}${canonical}` : canonical
 
     // Optimistic: write on top of the versions this peer knows of (its last
     // write here, its cached copy) and ask relays to store it only if it
@@ -297,11 +304,13 @@ export class SlurpPeer extends EventTarget {
     // round trip instead of a read and a write. After OPTIMISTIC_ATTEMPTS (a
     // writer racing this one each time) the write is stored unconditionally,
     // as a sibling of what it could not supersede.
-    let base = await this.writeBase(canonical, options.signal)
+    // A suggestion is written on top of this author's own suggestions only,
+    // unconditionally: every author's suggestion is a sibling of the others.
+    let base = suggestion ? await this.suggestionBase(key, lastWrite, relays, options.signal) : await this.writeBase(canonical, options.signal)
     let record: Awaited<ReturnType<typeof createContextRecord>>
     let outcome: Awaited<ReturnType<typeof askClosest<RecordResponse>>>
     for (let attempt = 1; ; attempt++) {
-      const ifNewest = attempt <= OPTIMISTIC_ATTEMPTS
+      const ifNewest = !suggestion && attempt <= OPTIMISTIC_ATTEMPTS
       record = await createContextRecord({
         policy,
         author,
@@ -313,7 +322,7 @@ export class SlurpPeer extends EventTarget {
       // This writer's own entry must grow with every write, even when its earlier
       // write is out of reach (a partition): two different records under one clock
       // could never be ordered, and replicas holding one or the other never converge.
-      this.lastWrites.set(canonical, { clock: record.envelope.clock, created: record.envelope.created })
+      this.lastWrites.set(lastWrite, { clock: record.envelope.clock, created: record.envelope.created })
       outcome = await askClosest(relays, this.replicationFactor, async relay =>
         await requestRecord(this.libp2p, relay, { op: 'put', key, record: record.bytes, ...(ifNewest ? { ifNewest: true } : {}) }, this.send(options.signal)))
       const conflicts = outcome.answers.map(answer => answer.value).filter(answer => answer.code === 'ERR_VERSION_CONFLICT')
@@ -347,6 +356,40 @@ export class SlurpPeer extends EventTarget {
   }
 
   /**
+   * What this author's next suggestion for an address starts from: its own
+   * counter there (its last write, or the highest its verified suggestions at
+   * the relays carry), and no one else's, so it replaces only its own.
+   */
+  private async suggestionBase (key: string, lastWrite: string, relays: PeerId[], signal?: AbortSignal): Promise<{ clock: VectorClock, created?: number }> {
+    const me = toBase64url((this.init.member as NonNullable<PeerInit['member']>).signer.publicKey)
+    const last = this.lastWrites.get(lastWrite)
+    const mine = (await this.fetch(key, relays, signal)).siblings.filter(version => toBase64url(version.author) === me)
+    const counter = Math.max(last?.clock[me] ?? 0, ...mine.map(version => version.clock[me] ?? 0))
+    const created = [last?.created, ...mine.map(version => version.created)].filter((time): time is number => time !== undefined)
+    return { clock: counter === 0 ? {} : { [me]: counter }, ...(created.length > 0 ? { created: Math.min(...created) } : {}) }
+  }
+
+  /**
+   * Every suggestion the relays hold for `address`, one per author, newest
+   * first, that a held role can read (the rest are skipped). Suggestions live
+   * beside the address's context (get), never on top of it.
+   */
+  async suggestions (address: string, options: GetOptions = {}): Promise<Suggestion[]> {
+    const canonical = normaliseAddress(address)
+    const key = await suggestionKey(canonical)
+    const fetched = await this.fetch(key, await this.candidates(key, options.signal), options.signal)
+    if (fetched.answered === 0) throw new NetworkError(`none of the ${fetched.asked} relays for ${canonical}'s suggestions answered`)
+    const keyring = options.as === undefined ? this.init.keyring : this.init.keyring.only([options.as])
+    const found: Suggestion[] = []
+    for (const version of fetched.siblings) {
+      const opened = await openContextRecord(version, keyring).catch(() => undefined)
+      if (opened === undefined) continue
+      found.push({ item: opened.item, meta: { ...metaOf(version), replicas: fetched.holders.get(toBase64url(version.signature)) ?? 0, readAs: opened.role } })
+    }
+    return found.sort((a, b) => b.meta.updated - a.meta.updated)
+  }
+
+  /**
    * The versions in relays' answers, each verified here (a relay's word is not
    * enough) and merged by version order, with how many answers held each.
    * An invalid record is skipped: it cannot be served as truth.
@@ -357,7 +400,8 @@ export class SlurpPeer extends EventTarget {
     for (const answer of answers) {
       for (const bytes of answer.records) {
         try {
-          const envelope = await validateRecord(bytes, this.validation(), key)
+          // Judged at its signed time: a record outlives its author's certificate.
+          const envelope = await validateRecord(bytes, this.validation(), key, { origin: 'replica' })
           const id = toBase64url(envelope.signature)
           holders.set(id, (holders.get(id) ?? 0) + 1)
           siblings = mergeVersion(siblings, envelope).siblings
@@ -657,6 +701,8 @@ export class SlurpPeer extends EventTarget {
 }
 
 const CACHE_PREFIX = 'context/'
+// lastWrites entries for an address's suggestions, beside its own entry.
+const SUGGESTION_WRITE = 'suggestion:'
 // Conditional attempts of one write before it is stored unconditionally (see put).
 const OPTIMISTIC_ATTEMPTS = 3
 

@@ -1,3 +1,6 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PeerId } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { UsageError } from './errors.ts'
 import { RecordKeeper } from './keeper/record-keeper.ts'
 import { KeepConnected } from './net/keep-connected.ts'
@@ -8,6 +11,8 @@ import { serveRecords } from './net/record-protocol.ts'
 import { serveSync } from './replication/sync-protocol.ts'
 import type { KVStore } from './store/types.ts'
 import type { Policy } from './trust/policy.ts'
+import { verifyRelayCertificate } from './trust/relay-certificate.ts'
+import type { RelayCertificate } from './trust/relay-certificate.ts'
 import { ReplicationManager } from './replication/manager.ts'
 import type { ReplicationConfig } from './replication/manager.ts'
 
@@ -21,6 +26,13 @@ export interface RelayInit {
   readonly stopTimeoutMs?: number
   /** Keeping records on the k closest relays (see ReplicationManager). */
   readonly replication?: ReplicationConfig
+  /**
+   * The root's relay certificate for this node's peer id, or a function that
+   * makes one for the peer id (an operator holding the root key certifies its
+   * own relays). Without one the relay runs, but no peer or relay of the
+   * network places records on it, and it places none on others.
+   */
+  readonly certificate?: RelayCertificate | ((peerId: PeerId) => Promise<RelayCertificate>)
 }
 
 /**
@@ -35,6 +47,7 @@ export class RelayNode {
   private keepConnected: KeepConnected | undefined
   private starting: Promise<void> | undefined
   private policy: Policy
+  private relayCertificate: RelayCertificate | undefined
 
   constructor (private readonly init: RelayInit) {
     this.policy = init.network.policy
@@ -52,6 +65,11 @@ export class RelayNode {
 
   get running (): boolean {
     return this.node !== undefined
+  }
+
+  /** The certificate this relay announces, once started (undefined: uncertified). */
+  get certificate (): RelayCertificate | undefined {
+    return this.relayCertificate
   }
 
   get currentPolicy (): Policy {
@@ -73,7 +91,16 @@ export class RelayNode {
       await this.init.store.open(options)
       // Index what is held before serving: anti-entropy compares from this index.
       await this.keeper.digests(options)
-      const node = await createSlurpNode({ ...this.init.node, kind: 'relay' })
+      // The peer id must be known before the node exists: identify announces its certificate.
+      const privateKey = this.init.node?.privateKey ?? await generateKeyPair('Ed25519')
+      this.relayCertificate = await this.certify(peerIdFromPrivateKey(privateKey))
+      const node = await createSlurpNode({
+        ...this.init.node,
+        privateKey,
+        kind: 'relay',
+        rootPublicKey: this.init.network.rootPublicKey,
+        ...(this.relayCertificate === undefined ? {} : { relayCertificate: this.relayCertificate })
+      })
       // Every protocol is handled before the node starts: identify must never
       // announce a relay that cannot answer yet.
       await serveRecords(node, this.keeper)
@@ -86,6 +113,15 @@ export class RelayNode {
       await this.replication.start()
     })()
     await this.starting
+  }
+
+  private async certify (peerId: PeerId): Promise<RelayCertificate | undefined> {
+    const source = this.init.certificate
+    if (source === undefined) return undefined
+    const certificate = typeof source === 'function' ? await source(peerId) : source
+    // A wrong certificate would make every other node ignore this relay: say so at start.
+    await verifyRelayCertificate(certificate, { rootPublicKey: this.init.network.rootPublicKey, peer: peerId.toMultihash().bytes })
+    return certificate
   }
 
   /** True when the last stop() gave up waiting for libp2p (see stop). */

@@ -16,6 +16,7 @@ export async function startRelays (network: MeshNetwork, count: number, store: (
   for (let i = 0; i < count; i++) {
     const relay = new RelayNode({
       network: { rootPublicKey: network.rootPublicKey, policy: network.policy },
+      certificate: network.certifyRelay,
       store: store(),
       bootstrap: relays.flatMap(r => r.multiaddrs().slice(0, 1)),
       node: { listen: ['/ip4/127.0.0.1/tcp/0'] }

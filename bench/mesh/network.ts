@@ -1,3 +1,4 @@
+import { certifyWithRoot } from '../../src/trust/relay-certificate.ts'
 import { generateRoleKey } from '../../src/crypto/generate.ts'
 import { RoleKeyring } from '../../src/crypto/keyring.ts'
 import { DEFAULT_ROLES } from '../../src/roles/defaults.ts'
@@ -22,6 +23,8 @@ export interface MeshNetwork {
   readonly policy: Policy
   keyring (roles: readonly string[]): Promise<RoleKeyring>
   member (roles: readonly string[]): Promise<Member>
+  /** Certifies a relay's peer id, as an operator holding the root key does. */
+  certifyRelay: ReturnType<typeof certifyWithRoot>
 }
 
 export async function createMeshNetwork (): Promise<MeshNetwork> {
@@ -37,6 +40,7 @@ export async function createMeshNetwork (): Promise<MeshNetwork> {
   return {
     rootPublicKey: root.publicKey,
     policy,
+    certifyRelay: certifyWithRoot(root),
     keyring: async names => await RoleKeyring.from(names.map(name => [name, identities.get(name) as string] as const)),
     member: async names => {
       const { key: signer } = await generateSigningKey()

@@ -1,3 +1,4 @@
+import { certifyWithRoot } from '../../src/trust/relay-certificate.ts'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -43,6 +44,7 @@ export async function webSuite (options: BenchOptions, emit: (section: Section) 
     for (let i = 0; i < 3; i++) {
       const relay = new RelayNode({
         network: { rootPublicKey: network.root.publicKey, policy: network.policy },
+        certificate: certifyWithRoot(network.root),
         store: createMemoryStore(),
         bootstrap: relays.map(r => r.multiaddrs()[0] as string),
         node: { listen: ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws'] }

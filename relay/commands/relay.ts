@@ -13,12 +13,14 @@ export const DEFAULT_HTTP = '127.0.0.1:4080'
 export const relay: Command = {
   name: 'relay',
   summary: 'run a relay: stores and replicates records it cannot read, serves the DHT and an HTTP API',
-  usage: 'slurp relay [--dir .slurp] [--listen MA]... [--http HOST:PORT|off] [--web DIR|off] [--data PATH] [--bootstrap MA]...',
+  usage: 'slurp relay [--dir .slurp] [--listen MA]... [--http HOST:PORT|off] [--web DIR|off] [--data PATH] [--bootstrap MA]... [--certificate FILE]',
   details: [
     'Defaults: --listen /ip4/127.0.0.1/tcp/4001 and /ip4/127.0.0.1/tcp/4002/ws, --http 127.0.0.1:4080,',
     '--data DIR/relay (its identity and records, LevelDB), --web: the built web app (dist/web)',
     'served at / when it exists. Environment: SLURP_DIR, SLURP_LISTEN, SLURP_HTTP, SLURP_WEB,',
-    'SLURP_DATA, SLURP_BOOTSTRAP (comma-separated lists).',
+    'SLURP_DATA, SLURP_BOOTSTRAP (comma-separated lists), SLURP_RELAY_CERTIFICATE.',
+    'Only relays the network root certified hold records: with the root key in --dir the relay',
+    'certifies itself; otherwise pass --certificate (from the admin\'s "slurp certify-relay PEER_ID").',
     'Prints one JSON line {"event":"ready",…} with its peer id and multiaddrs once it serves.',
     'Stops cleanly on SIGINT or SIGTERM (finishes writes, closes the store).'
   ].join('\n'),
@@ -28,7 +30,8 @@ export const relay: Command = {
     http: { type: 'string' },
     data: { type: 'string' },
     web: { type: 'string' },
-    bootstrap: { type: 'string', short: 'b', multiple: true }
+    bootstrap: { type: 'string', short: 'b', multiple: true },
+    certificate: { type: 'string' }
   },
   async run (args, io) {
     const dir = new NetworkDir(dirFrom(args, io))
@@ -40,6 +43,7 @@ export const relay: Command = {
       ...(httpValue === 'off' ? {} : { http: hostPort(httpValue, '--http') }),
       data: (args.values.data as string | undefined) ?? io.env.SLURP_DATA ?? join(dir.path, 'relay'),
       bootstrap: listFrom(args, io, 'bootstrap', 'SLURP_BOOTSTRAP', []),
+      ...certificateOption((args.values.certificate as string | undefined) ?? io.env.SLURP_RELAY_CERTIFICATE),
       ...(webValue === undefined || webValue === 'off' ? {} : { web: webValue })
     })
     io.stdout(`${JSON.stringify({ event: 'ready', peerId: running.peerId, multiaddrs: running.multiaddrs, http: running.httpUrl ?? null })}\n`)
@@ -69,4 +73,8 @@ function builtWebApp (): string | undefined {
     if (existsSync(join(folder, 'assets')) && existsSync(join(folder, 'index.html'))) return folder
   }
   return undefined
+}
+
+function certificateOption (value: string | undefined): { certificate?: string } {
+  return value === undefined || value === '' ? {} : { certificate: value }
 }

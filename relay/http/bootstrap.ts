@@ -1,6 +1,6 @@
 import type { Hono } from 'hono'
 import { multiaddr } from '@multiformats/multiaddr'
-import { RECORD_PROTOCOL } from '../../src/net/record-messages.ts'
+import { relayRoster } from '../../src/net/relay-roster.ts'
 import type { RelayLike } from './relay-like.ts'
 
 /** Transports a browser can dial. */
@@ -8,7 +8,7 @@ const BROWSER_DIALABLE = new Set(['ws', 'wss', 'webtransport', 'webrtc-direct'])
 
 /**
  * `GET /v1/bootstrap`: relays a browser tab can dial — this one and the
- * relays it knows — so the page a relay serves joins the mesh with no
+ * certified relays it knows — so the page a relay serves joins the mesh with no
  * configuration. Only public facts: peer ids and multiaddrs.
  */
 export function registerBootstrapRoute (app: Hono, relay: RelayLike): void {
@@ -16,8 +16,11 @@ export function registerBootstrapRoute (app: Hono, relay: RelayLike): void {
     if (!relay.running) return c.json({ status: 'starting' }, 503)
     const node = relay.libp2p
     const relays = [{ peerId: node.peerId.toString(), multiaddrs: relay.multiaddrs().filter(browserDialable) }]
+    // Only relays the root certified: a stranger speaking the record protocol
+    // must never be handed to browser tabs as one of the network's relays.
+    const roster = relayRoster(node)
     for (const peer of await node.peerStore.all()) {
-      if (!peer.protocols.includes(RECORD_PROTOCOL)) continue
+      if (roster?.isCertified(peer.id) !== true) continue
       const id = peer.id.toString()
       const addresses = peer.addresses.map(address => `${address.multiaddr.toString()}/p2p/${id}`).filter(browserDialable)
       if (addresses.length > 0) relays.push({ peerId: id, multiaddrs: addresses })

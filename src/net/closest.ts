@@ -3,16 +3,19 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { protocolBook } from './protocol-book.ts'
 import { RECORD_PROTOCOL } from './record-messages.ts'
+import { relayRoster } from './relay-roster.ts'
 
 /**
  * Relays for a key, closest first by XOR distance between sha256(key) and
  * sha256(peer id), as Kademlia measures it: the first `count` are responsible
  * for it, the rest stand in when those cannot be reached (see askClosest).
- * Candidates are every relay already known (identified), plus a DHT lookup
+ * Candidates are the certified relays already known, plus a DHT lookup
  * (bounded in time) when fewer than `lookupBelow` (default `count`) are known
- * or `lookup` is 'always':
- * a lookup costs round trips to many peers, and the relays a node talks to
- * become known anyway. Peers known not to serve records are left out.
+ * or `lookup` is 'always': a lookup costs round trips to many peers, and the
+ * relays a node talks to become known anyway. A peer the lookup finds counts
+ * only once it has been dialled and identify brought its relay certificate:
+ * anyone can answer a lookup or speak the record protocol, and a write
+ * acknowledged by strangers is not stored.
  */
 export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key: string, count: number, options: { signal?: AbortSignal, lookupMs?: number, lookup?: 'always' | 'when-needed', lookupBelow?: number } = {}): Promise<PeerId[]> {
   const keyBytes = new TextEncoder().encode(key)
@@ -21,26 +24,53 @@ export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key:
 
   if (dht !== undefined && (options.lookup === 'always' || candidates.size < (options.lookupBelow ?? count))) {
     const signal = AbortSignal.any([AbortSignal.timeout(options.lookupMs ?? 3000), ...(options.signal === undefined ? [] : [options.signal])])
+    const found: PeerId[] = []
     try {
       for await (const event of dht.getClosestPeers(keyBytes, { signal })) {
-        if (event.name === 'FINAL_PEER') candidates.set(event.peer.id.toString(), event.peer.id)
+        if (event.name === 'FINAL_PEER') found.push(event.peer.id)
       }
     } catch {
       // A lookup that times out or finds nobody still leaves the known relays.
     }
+    for (const peer of await certifiedAmong(node, found.filter(peer => !candidates.has(peer.toString())), options.signal)) {
+      candidates.set(peer.toString(), peer)
+    }
   }
   candidates.delete(node.peerId.toString())
-  const pool: PeerId[] = []
-  const book = protocolBook(node)
-  for (const peer of candidates.values()) {
-    if (await book.speaks(peer, RECORD_PROTOCOL) !== false) pool.push(peer)
-  }
-  return sortByDistance(keyBytes, pool).slice(0, count)
+  return sortByDistance(keyBytes, [...candidates.values()]).slice(0, count)
 }
 
-/** Peers that said (through identify) they serve the record protocol. */
+/**
+ * The relays this node may place records on: with a roster (every node made
+ * with the network's root key), those the root certified; a bare node (some
+ * tests) goes by who said through identify that it serves records.
+ */
 export async function knownRelays (node: Libp2p): Promise<PeerId[]> {
+  const roster = relayRoster(node)
+  if (roster !== undefined) return roster.certified()
   return await protocolBook(node).speakers(RECORD_PROTOCOL)
+}
+
+// Long enough for a dial and identify on a slow link; a lookup is already bounded before it.
+const CHECK_FOUND_MS = 3000
+
+/** Dials the peers a lookup found that have no verdict yet, and keeps the certified relays. */
+async function certifiedAmong (node: Libp2p, peers: PeerId[], signal?: AbortSignal): Promise<PeerId[]> {
+  const roster = relayRoster(node)
+  if (roster === undefined) {
+    const book = protocolBook(node)
+    const pool: PeerId[] = []
+    for (const peer of peers) if (await book.speaks(peer, RECORD_PROTOCOL) !== false) pool.push(peer)
+    return pool
+  }
+  const bounded = AbortSignal.any([AbortSignal.timeout(CHECK_FOUND_MS), ...(signal === undefined ? [] : [signal])])
+  const verdicts = await Promise.all(peers.map(async peer => {
+    if (roster.verdict(peer) !== undefined) return roster.isCertified(peer)
+    // A lookup's peers came with addresses; identify runs on the new connection.
+    await node.dial(peer, { signal: bounded }).catch(() => {})
+    return await roster.untilChecked(peer, bounded) === true
+  }))
+  return peers.filter((_peer, i) => verdicts[i])
 }
 
 // Relays sort every key they hold against every peer on each repair pass: hash each peer id once.

@@ -10,6 +10,9 @@ import { createLibp2p } from 'libp2p'
 import { noiseCrypto } from '#noise-crypto'
 import { DEFAULT_PEER_LISTEN, DEFAULT_RELAY_LISTEN, defaultTransports } from '#transports'
 import type { TransportFactory } from '#transports'
+import { relayAgentVersion } from '../trust/relay-certificate.ts'
+import type { RelayCertificate } from '../trust/relay-certificate.ts'
+import { attachRelayRoster } from './relay-roster.ts'
 
 export const DHT_PROTOCOL = '/slurp/kad/1.0.0'
 
@@ -30,6 +33,10 @@ export interface SlurpNodeInit {
   /** Milliseconds before the first DHT self-query (kad-dht waits 1 s by default). */
   initialQuerySelfInterval?: number
   connectionGater?: Record<string, unknown>
+  /** The network root: with it the node keeps a roster of certified relays (see relay-roster.ts). */
+  rootPublicKey?: Uint8Array
+  /** Relays: the root's certificate for this node's peer id, announced through identify. */
+  relayCertificate?: RelayCertificate
 }
 
 // A type alias, not an interface: libp2p's ServiceMap needs an index signature.
@@ -77,7 +84,9 @@ export async function createSlurpNode (init: SlurpNodeInit): Promise<SlurpLibp2p
     connectionEncrypters: [noise(noiseCrypto === undefined ? {} : { crypto: noiseCrypto })],
     streamMuxers: [yamux()],
     ...(init.connectionGater === undefined ? {} : { connectionGater: init.connectionGater }),
+    ...(init.relayCertificate === undefined ? {} : { nodeInfo: { userAgent: relayAgentVersion(init.relayCertificate) } }),
     services
   })
+  if (init.rootPublicKey !== undefined) attachRelayRoster(node, { rootPublicKey: init.rootPublicKey })
   return node as unknown as SlurpLibp2p
 }

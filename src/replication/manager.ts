@@ -3,8 +3,8 @@ import { equalBytes } from '../encoding/bytes.ts'
 import { SlurpError } from '../errors.ts'
 import { inParallel } from '../lock/in-parallel.ts'
 import { sortByDistance } from '../net/closest.ts'
-import { protocolBook } from '../net/protocol-book.ts'
-import { RECORD_PROTOCOL } from '../net/record-messages.ts'
+import { relayRoster } from '../net/relay-roster.ts'
+import type { RelayRoster } from '../net/relay-roster.ts'
 import type { NetworkFaults } from '../net/request-response.ts'
 import type { RelayNode } from '../relay.ts'
 import { BUCKETS, summarise } from './buckets.ts'
@@ -30,6 +30,14 @@ export interface ReplicationConfig {
   maxConcurrentReplications?: number
   /** Drop records this relay is no longer responsible for, once the k closest confirm they hold them. Default true. */
   cleanup?: boolean
+  /**
+   * Before dropping a record it is no longer responsible for, a relay waits
+   * until it has not been responsible for this long, and counts only
+   * confirmations from relays it has known as certified for this long: relays
+   * that join and die before the next pass (or were placed closest on
+   * purpose) never make the others let go. Default 10 min.
+   */
+  cleanupGraceMs?: number
   /** Message-level fault injection (tests). */
   faults?: NetworkFaults
 }
@@ -78,12 +86,18 @@ export class ReplicationManager {
   private readonly syncing = new Map<string, Promise<void>>()
   private roundsDone: Promise<void> = Promise.resolve()
   private readonly recentErrors: string[] = []
+  /** When (monotonic ms) this relay first found itself not responsible for a key it holds. */
+  private readonly handedOverSince = new Map<string, number>()
   private started = false
-  private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
-    if (!event.detail.protocols.includes(RECORD_PROTOCOL)) return
-    // Both sides of a new pair run a round, each pulling what it should hold;
-    // the repair pass after them finds little left to copy, and cleans up.
-    this.sync(event.detail.peerId).catch(() => {}).finally(() => { this.scheduleRepair() })
+  private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId }>): void => {
+    const peer = event.detail.peerId
+    // The roster checks the certificate identify brought; only relays it certifies take part.
+    this.roster.untilChecked(peer, AbortSignal.timeout(5000)).then(certified => {
+      if (certified !== true || !this.started) return
+      // Both sides of a new pair run a round, each pulling what it should hold;
+      // the repair pass after them finds little left to copy, and cleans up.
+      this.sync(peer).catch(() => {}).finally(() => { this.scheduleRepair() })
+    }).catch(() => {})
   }
 
   private readonly onDisconnect = (): void => { this.scheduleRepair() }
@@ -151,14 +165,20 @@ export class ReplicationManager {
     return [...seen.values()]
   }
 
-  private async servesRecords (peer: PeerId): Promise<boolean> {
-    return await protocolBook(this.relay.libp2p).speaks(peer, RECORD_PROTOCOL) === true
+  private get roster (): RelayRoster {
+    const roster = relayRoster(this.relay.libp2p)
+    if (roster === undefined) throw new Error('a relay node always keeps a relay roster')
+    return roster
   }
 
+  /** Connected relays the root certified: the only ones that hold records for others. */
   private async relaysNow (): Promise<PeerId[]> {
-    const relays: PeerId[] = []
-    for (const peer of this.liveRelays()) if (await this.servesRecords(peer)) relays.push(peer)
-    return relays
+    const roster = this.roster
+    return this.liveRelays().filter(peer => roster.isCertified(peer))
+  }
+
+  private get graceMs (): number {
+    return this.config.cleanupGraceMs ?? 600_000
   }
 
   /** The k closest to `key` among this relay and the live relays. */
@@ -211,6 +231,7 @@ export class ReplicationManager {
       }
     }
     const confirmed = new Map<string, number>()
+    const trustedConfirmations = new Map<string, number>()
     await inParallel([...byTarget.values()], this.config.maxConcurrentReplications ?? 8, async ({ peer, keys }) => {
       for (let i = 0; i < keys.length; i += MAX_KEYS_PER_REQUEST) {
         const batch = keys.slice(i, i + MAX_KEYS_PER_REQUEST)
@@ -223,11 +244,18 @@ export class ReplicationManager {
           unreachable.add(peer.toString())
           return
         }
+        // Only a relay this one has known as certified for the whole grace
+        // period may confirm a copy that lets this relay drop its own.
+        const trusted = this.roster.certifiedForMs(peer) >= this.graceMs
+        const confirm = (key: string): void => {
+          confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
+          if (trusted) trustedConfirmations.set(key, (trustedConfirmations.get(key) ?? 0) + 1)
+        }
         const missing = batch.filter(key => {
           const ours = index.get(key)
           const held = theirs.get(key)
           if (ours === undefined || held === undefined || !equalBytes(ours, held)) return true
-          confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
+          confirm(key)
           return false
         })
         if (missing.length === 0) continue
@@ -246,24 +274,35 @@ export class ReplicationManager {
             continue
           }
           this.stats.repairsDone++
-          confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
+          confirm(key)
         }
       }
     })
 
+    const now = performance.now()
     for (const [key, targets] of targetsOf) {
       const selfResponsible = targets.some(peer => peer.equals(self))
       const holders = (confirmed.get(key) ?? 0) + 1
       this.health.set(key, holders >= this.factor ? 'healthy' : 'degraded')
-      if (!selfResponsible && this.config.cleanup !== false && (confirmed.get(key) ?? 0) >= this.factor) {
+      if (selfResponsible) {
+        this.handedOverSince.delete(key)
+        continue
+      }
+      const since = this.handedOverSince.get(key) ?? now
+      this.handedOverSince.set(key, since)
+      // Never drop a copy unless k long-known certified relays proved they hold
+      // this very version, and this relay has not been responsible for a while.
+      if (this.config.cleanup !== false && now - since >= this.graceMs && (trustedConfirmations.get(key) ?? 0) >= this.factor) {
         const digest = index.get(key)
         if (digest !== undefined && await this.relay.keeper.remove(key, digest)) {
           this.health.delete(key)
+          this.handedOverSince.delete(key)
           this.stats.cleanedUp++
         }
       }
     }
     for (const key of this.health.keys()) if (!index.has(key)) this.health.delete(key)
+    for (const key of this.handedOverSince.keys()) if (!index.has(key)) this.handedOverSince.delete(key)
     return unreachable
   }
 
@@ -374,9 +413,11 @@ export class ReplicationManager {
    * relay sees them, plus the asker.
    */
   async responsibilityOf (relay: PeerId): Promise<(key: string) => boolean> {
+    const self = relay.equals(this.relay.libp2p.peerId)
+    if (!self && !this.roster.isCertified(relay)) return () => false
     const relays = await this.relaysNow()
     // responsible() counts this relay itself; an asker this relay is not connected to yet is added.
-    if (!relay.equals(this.relay.libp2p.peerId) && !relays.some(peer => peer.equals(relay))) relays.push(relay)
+    if (!self && !relays.some(peer => peer.equals(relay))) relays.push(relay)
     return key => this.responsible(key, relays).some(peer => peer.equals(relay))
   }
 

@@ -1,7 +1,8 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
-import { SlurpError, StaleRecordError } from '../errors.ts'
+import { NotARelayError, SlurpError, StaleRecordError } from '../errors.ts'
 import type { RecordKeeper } from '../keeper/record-keeper.ts'
 import { inParallel } from '../lock/in-parallel.ts'
+import { relayRoster } from '../net/relay-roster.ts'
 import { sendRequest, serveRequests } from '../net/request-response.ts'
 import type { SendOptions } from '../net/request-response.ts'
 import { entriesIn, summarise } from './buckets.ts'
@@ -25,6 +26,9 @@ export type Responsibility = (relay: PeerId) => Promise<(key: string) => boolean
  */
 export async function serveSync (node: Libp2p, keeper: RecordKeeper, responsibility: Responsibility): Promise<void> {
   await serveRequests(node, SYNC_PROTOCOL, async (bytes, signal, from) => {
+    // Sync lists keys and hands out every envelope (authors, certificates,
+    // sizes): only the network's certified relays may ask.
+    if (relayRoster(node)?.isCertified(from) !== true) throw new NotARelayError('sync is served to the network\'s certified relays only')
     const request = decodeSyncRequest(bytes)
     if (request.op === 'recordsOf') return encodeRecordSets(await recordsOf(keeper, request.keys, signal))
     if (request.op === 'store') return encodeStoreResults(await store(keeper, request.sets, signal))

@@ -2,13 +2,14 @@
  * Each kind of signed object is signed under its own label, so a signature made
  * for one (say a certificate) can never be replayed as another (a record).
  */
-export type SignatureDomain = 'policy' | 'certificate' | 'record'
+export type SignatureDomain = 'policy' | 'certificate' | 'record' | 'relay-certificate'
 
 const encoder = new TextEncoder()
 const prefixes: Record<SignatureDomain, Uint8Array> = {
   policy: encoder.encode('slurp/policy/v1\n'),
   certificate: encoder.encode('slurp/certificate/v1\n'),
-  record: encoder.encode('slurp/record/v1\n')
+  record: encoder.encode('slurp/record/v1\n'),
+  'relay-certificate': encoder.encode('slurp/relay-certificate/v1\n')
 }
 
 export function signedPayload (domain: SignatureDomain, body: Uint8Array): Uint8Array {

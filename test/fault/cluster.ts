@@ -1,7 +1,8 @@
+import { certifyWithRoot } from '../../src/trust/relay-certificate.ts'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { NetworkError } from '../../src/errors.ts'
-import { RECORD_PROTOCOL } from '../../src/net/record-messages.ts'
+import { relayRoster } from '../../src/net/relay-roster.ts'
 import { SlurpPeer } from '../../src/peer.ts'
 import type { PeerInit } from '../../src/peer.ts'
 import type { NetworkFaults } from '../../src/net/request-response.ts'
@@ -23,7 +24,9 @@ export const FAST_REPLICATION: ReplicationConfig = {
   repairIntervalMs: 1000,
   antiEntropyIntervalMs: 500,
   triggerDelayMs: 100,
-  maxConcurrentReplications: 16
+  maxConcurrentReplications: 16,
+  // Short, so runs see cleanups; the churn scenarios kill relays well within it.
+  cleanupGraceMs: 1500
 }
 
 interface Slot {
@@ -88,6 +91,7 @@ export class Cluster {
   private async startSlot (slot: Slot): Promise<void> {
     const relay = new RelayNode({
       network: { rootPublicKey: this.network.root.publicKey, policy: this.network.policy },
+      certificate: certifyWithRoot(this.network.root),
       store: slot.store,
       bootstrap: this.relayAddresses(slot.index).filter(address => !address.includes('/tcp/0/')),
       node: {
@@ -189,7 +193,7 @@ export class Cluster {
   async settle (timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs
     // A round among relays that have not yet identified each other moves
-    // nothing and would pass for quiet: wait until every pair knows the other serves records.
+    // nothing and would pass for quiet: wait until every pair knows the other is a certified relay.
     while (!await this.allIdentified() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
     let quietRounds = 0
     let lastChange = ''
@@ -220,8 +224,8 @@ export class Cluster {
       for (const other of this.live) {
         if (other === relay) continue
         if (!connected.has(other.libp2p.peerId.toString())) return false
-        const known = await relay.libp2p.peerStore.get(other.libp2p.peerId).catch(() => undefined)
-        if (known?.protocols.includes(RECORD_PROTOCOL) !== true) return false
+        // Identify, and the roster's check of the relay certificate it brought.
+        if (relayRoster(relay.libp2p)?.isCertified(other.libp2p.peerId) !== true) return false
       }
     }
     return true

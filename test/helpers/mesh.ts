@@ -1,3 +1,4 @@
+import { certifyWithRoot } from '../../src/trust/relay-certificate.ts'
 import { RelayNode } from '../../src/relay.ts'
 import { SlurpPeer } from '../../src/peer.ts'
 import type { PeerInit } from '../../src/peer.ts'
@@ -15,6 +16,7 @@ export async function startRelays (network: TestNetwork, count: number, store: (
   for (let i = 0; i < count; i++) {
     const relay = new RelayNode({
       network: { rootPublicKey: network.root.publicKey, policy: network.policy },
+      certificate: certifyWithRoot(network.root),
       store: store(i),
       bootstrap: relays.flatMap(r => r.multiaddrs().filter(a => !a.includes('/ws')).slice(0, 1)),
       // Browser tabs reach relays over WebSockets only.

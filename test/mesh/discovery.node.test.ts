@@ -1,3 +1,4 @@
+import { certifyWithRoot } from '../../src/trust/relay-certificate.ts'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dhtKey } from '../../src/address/index.ts'
@@ -64,6 +65,7 @@ describe('republish, role discovery, reconnection', () => {
     const store = createMemoryStore()
     const init = {
       network: { rootPublicKey: network.root.publicKey, policy: network.policy },
+      certificate: certifyWithRoot(network.root),
       store,
       node: { privateKey, listen: ['/ip4/127.0.0.1/tcp/0'] }
     }
