@@ -1,32 +1,118 @@
-import { LengthPrefixedDecoder } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import { NetworkError } from '../errors.ts'
+import { FrameAssembler } from './frame-assembler.ts'
+import { DEFAULT_FRAME_DEADLINE_MS, FRAME_OVERHEAD_BYTES, MAX_MESSAGE_BYTES } from './inbound-limits.ts'
+import type { PartialBytesBudget } from './partial-budget.ts'
 import { MAX_FRAME_ID, decodeFrame, encodeFrame } from './request-frames.ts'
 import type { Frame } from './request-frames.ts'
 
-/** The largest request or answer a channel carries. */
-export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+export { MAX_MESSAGE_BYTES }
 /**
  * A channel nobody used for this long is closed (the next request opens a new
  * one), so idle peers hold no streams.
  */
 export const CHANNEL_IDLE_MS = 30_000
 
+export interface ReadLimits {
+  /** The largest frame accepted, read as each frame begins. Default MAX_MESSAGE_BYTES plus overhead. */
+  readonly maxFrameBytes?: () => number
+  /** A frame begun must be finished within this, or the stream is reset. Default 30 s. */
+  readonly frameDeadlineMs?: number
+  /**
+   * Shared with the node's other streams: what this stream holds of an
+   * unfinished frame is taken from it, as a trusted peer's or not (asked as
+   * each chunk arrives: a relay's certificate may be checked after its stream opened).
+   */
+  readonly budget?: { readonly pool: PartialBytesBudget, readonly peer: string, readonly trusted: () => boolean }
+}
+
 /**
  * Calls `onFrame` for every frame that arrives on `stream`. A stream that
- * carries something that is not a frame is aborted: nothing after it can be
- * trusted to start where a frame starts.
+ * carries something that is not a frame, a frame over its limit, more
+ * unfinished bytes than the budget has room for, or a frame it does not finish
+ * in time, is aborted: nothing after it can be trusted to start where a frame
+ * starts, and what it holds is given back.
  */
-export function readFrames (stream: Stream, onFrame: (frame: Frame) => void): void {
-  // A frame holds one message plus its id and kind: a few bytes over the limit.
-  const decoder = new LengthPrefixedDecoder({ maxDataLength: MAX_MESSAGE_BYTES + 16, maxBufferSize: 2 * MAX_MESSAGE_BYTES })
-  // A paused stream (unread frames past this) is reset rather than grown forever.
+export function readFrames (stream: Stream, onFrame: (frame: Frame) => void, limits: ReadLimits = {}): void {
+  const assembler = new FrameAssembler(limits.maxFrameBytes ?? (() => MAX_MESSAGE_BYTES + FRAME_OVERHEAD_BYTES))
+  const deadlineMs = limits.frameDeadlineMs ?? DEFAULT_FRAME_DEADLINE_MS
+  const budget = limits.budget
+  let held = 0
+  let heldTrusted = false
+  let deadline: ReturnType<typeof setTimeout> | undefined
+  let done = false
+  const release = (): void => {
+    clearTimeout(deadline)
+    deadline = undefined
+    budget?.pool.give(budget.peer, held, heldTrusted)
+    held = 0
+  }
+  const fail = (error: Error, why?: keyof PartialBytesBudget['resets']): void => {
+    if (done) return
+    done = true
+    release()
+    if (why !== undefined && budget !== undefined) budget.pool.resets[why]++
+    stream.abort(error)
+  }
+  /** Holds `bytes` in all, as a trusted peer's or not; false (and the stream failed) when the budget has no room. */
+  const hold = (bytes: number, trusted: boolean): boolean => {
+    if (budget === undefined) {
+      held = bytes
+      return true
+    }
+    if (trusted !== heldTrusted) {
+      // The peer was certified (or lost it) since: its bytes change class.
+      budget.pool.give(budget.peer, held, heldTrusted)
+      const moved = budget.pool.take(budget.peer, held, trusted)
+      heldTrusted = trusted
+      if (!moved) held = 0
+    }
+    if (bytes > held && !budget.pool.take(budget.peer, bytes - held, trusted)) {
+      fail(new NetworkError('unfinished frames over this node\'s budget'), 'budget')
+      return false
+    }
+    if (bytes < held) budget.pool.give(budget.peer, held - bytes, trusted)
+    held = bytes
+    return true
+  }
+  // Frames whose unread rest is waiting in a paused stream count against the
+  // stream's own buffer: past it the stream is reset rather than grown forever.
   stream.maxReadBufferLength = 2 * MAX_MESSAGE_BYTES
+  stream.addEventListener('close', () => { done = true; release() })
   stream.addEventListener('message', event => {
+    if (done) return
+    const chunk = event.data instanceof Uint8Array ? event.data : event.data.subarray()
+    const trusted = budget?.trusted() ?? true
+    // The chunk is in memory already; what matters is that it is not kept.
+    if (!hold(held + chunk.length, trusted)) return
+    const before = assembler.inFrame
+    let bodies: Uint8Array[]
     try {
-      for (const body of decoder.decode(event.data)) onFrame(decodeFrame(body.subarray()))
+      bodies = assembler.push(chunk)
     } catch (error) {
-      stream.abort(new NetworkError(`malformed request channel frame: ${(error as Error).message}`, { cause: error }))
+      fail(new NetworkError(`malformed request channel frame: ${(error as Error).message}`, { cause: error }), 'tooLarge')
+      return
+    }
+    // Only what the assembler still holds (its allocation) stays taken.
+    if (!hold(assembler.pending, trusted)) return
+    // The deadline runs from a frame's first byte to its last.
+    if (!assembler.inFrame || bodies.length > 0 || !before) {
+      clearTimeout(deadline)
+      deadline = undefined
+    }
+    if (assembler.inFrame && deadline === undefined) {
+      deadline = setTimeout(() => { fail(new NetworkError(`a frame was not finished within ${deadlineMs} ms`), 'deadline') }, deadlineMs)
+      // A slow peer must not keep a process alive.
+      ;(deadline as { unref?: () => void }).unref?.()
+    }
+    for (const body of bodies) {
+      if (done) return
+      try {
+        onFrame(decodeFrame(body))
+      } catch (error) {
+        fail(new NetworkError(`malformed request channel frame: ${(error as Error).message}`, { cause: error }))
+        return
+      }
     }
   })
 }

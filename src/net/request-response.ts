@@ -1,5 +1,7 @@
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { NetworkError, SlurpError } from '../errors.ts'
+import { FRAME_OVERHEAD_BYTES, MAX_MESSAGE_BYTES, inboundLimitsOf } from './inbound-limits.ts'
+import type { InboundLimits } from './inbound-limits.ts'
 import { RequestChannel, readFrames, sendFrame, untilAborted } from './request-channel.ts'
 import type { Frame } from './request-frames.ts'
 
@@ -34,14 +36,19 @@ export const MAX_REQUESTS_IN_FLIGHT = 512
 
 export type RequestHandler = (request: Uint8Array, signal: AbortSignal, from: PeerId) => Promise<Uint8Array>
 
+/**
+ * Answers `protocol` on request channels. What peers may send is bounded by
+ * the node's inbound limits (see limitInbound), shared by every protocol the
+ * node serves: set them before serving.
+ */
 export async function serveRequests (node: Libp2p, protocol: string, handle: RequestHandler): Promise<void> {
   await node.handle(protocol, (stream: Stream, connection) => {
-    answerChannel(stream, connection.remotePeer, handle)
+    answerChannel(stream, connection.remotePeer, handle, inboundLimitsOf(node))
   }, { maxInboundStreams: 64, runOnLimitedConnection: false })
 }
 
 /** The answering end of a request channel: each request handled as it arrives, answered with its id. */
-function answerChannel (stream: Stream, from: PeerId, handle: RequestHandler): void {
+function answerChannel (stream: Stream, from: PeerId, handle: RequestHandler, limits: InboundLimits): void {
   const closed = new AbortController()
   let inFlight = 0
   const finishIfDone = (): void => {
@@ -63,6 +70,10 @@ function answerChannel (stream: Stream, from: PeerId, handle: RequestHandler): v
     }
     answer(stream, frame, from, handle, AbortSignal.any([closed.signal, AbortSignal.timeout(INCOMING_TIMEOUT_MS)]))
       .finally(() => { inFlight--; finishIfDone() })
+  }, {
+    maxFrameBytes: () => limits.trusted(from) ? MAX_MESSAGE_BYTES + FRAME_OVERHEAD_BYTES : limits.untrustedFrameBytes(),
+    frameDeadlineMs: limits.frameDeadlineMs,
+    budget: { pool: limits.budget, peer: from.toString(), trusted: () => limits.trusted(from) }
   })
 }
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NetworkError, UsageError } from '../../src/errors.ts'
 import { createSlurpNode } from '../../src/net/node.ts'
 import type { SlurpLibp2p } from '../../src/net/node.ts'
+import { limitInbound } from '../../src/net/inbound-limits.ts'
 import { RequestChannel } from '../../src/net/request-channel.ts'
 import { encodeFrame } from '../../src/net/request-frames.ts'
 import { MAX_REQUESTS_IN_FLIGHT, sendRequest, serveRequests } from '../../src/net/request-response.ts'
@@ -23,6 +24,8 @@ let handled = 0
 
 beforeAll(async () => {
   server = await createSlurpNode({ kind: 'relay', listen: ['/ip4/127.0.0.1/tcp/0'] })
+  // The asker may send frames up to MAX_MESSAGE_BYTES, as a certified relay may.
+  limitInbound(server, { trusted: peer => peer.equals(asker.peerId) })
   // Echoes the request after a delay it names; "fail" throws; "hold:x" waits to be released.
   await serveRequests(server, ECHO, async (request, signal) => {
     handled++

@@ -1,8 +1,9 @@
-import { LengthPrefixedDecoder } from '@libp2p/utils'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CodecError } from '../../src/codec/reader.ts'
 import { concatBytes } from '../../src/encoding/bytes.ts'
+import { NetworkError } from '../../src/errors.ts'
+import { FrameAssembler } from '../../src/net/frame-assembler.ts'
 import { MAX_FRAME_ID, decodeFrame, encodeFrame } from '../../src/net/request-frames.ts'
 import type { Frame } from '../../src/net/request-frames.ts'
 
@@ -14,9 +15,10 @@ const frame: fc.Arbitrary<Frame> = fc.record({
 
 /** What a reader gets out of a byte stream cut anywhere: the frames, in order. */
 function readAll (chunks: Uint8Array[]): Frame[] {
-  const decoder = new LengthPrefixedDecoder()
+  const assembler = new FrameAssembler(() => 1024 * 1024)
   const frames: Frame[] = []
-  for (const chunk of chunks) for (const body of decoder.decode(chunk)) frames.push(decodeFrame(body.subarray()))
+  for (const chunk of chunks) for (const body of assembler.push(chunk)) frames.push(decodeFrame(body))
+  expect(assembler.pending).toBe(0)
   return frames
 }
 
@@ -42,5 +44,29 @@ describe('request channel frames', () => {
     }), { numRuns: 1000 })
     expect(() => decodeFrame(Uint8Array.of(1, 3))).toThrow(/frame kind/)
     expect(() => decodeFrame(Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0))).toThrow(/frame id/)
+  })
+
+  // Issue 10 finding 2: the assembler holds what arrived, never what a length prefix claims.
+  it('refuse a frame over the limit from its length prefix, before holding any of it', () => {
+    const assembler = new FrameAssembler(() => 1000)
+    expect(() => assembler.push(Uint8Array.of(0xe9, 0x07))).toThrow(NetworkError) // 1001
+    expect(() => new FrameAssembler(() => 2 ** 30).push(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x7f))).toThrow(/prefix too long/)
+  })
+
+  it('hold at most twice what an unfinished frame sent so far (16 KiB at least), and the limit is read per frame', () => {
+    let limit = 8 * 1024 * 1024
+    const assembler = new FrameAssembler(() => limit)
+    // A prefix claiming 8 MiB, then 40 KiB of it in 1 KiB pieces.
+    assembler.push(Uint8Array.of(0x80, 0x80, 0x80, 0x04))
+    for (let sent = 1024; sent <= 40 * 1024; sent += 1024) {
+      assembler.push(new Uint8Array(1024))
+      expect(assembler.pending - 4).toBeLessThanOrEqual(Math.max(2 * sent, 16 * 1024))
+    }
+    expect(assembler.inFrame).toBe(true)
+    const fresh = new FrameAssembler(() => limit)
+    expect(fresh.push(concatBytes(encodeFrame({ id: 1, kind: 'request', payload: new Uint8Array(100) }), Uint8Array.of(0x90)))).toHaveLength(1)
+    // The next frame's length (400) is judged by the limit when it completes.
+    limit = 200
+    expect(() => fresh.push(Uint8Array.of(0x03))).toThrow(/over this peer's limit of 200/)
   })
 })
