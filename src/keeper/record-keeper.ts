@@ -1,12 +1,12 @@
 import { equalBytes } from '../encoding/bytes.ts'
 import { KeyedLock } from '../lock/keyed-lock.ts'
-import { SlurpError, StaleRecordError, VersionConflictError, throwIfAborted } from '../errors.ts'
+import { SiblingLimitError, SlurpError, StaleRecordError, VersionConflictError, throwIfAborted } from '../errors.ts'
+import { checkClock, checkReplace } from '../record/admission.ts'
 import { decodeSiblings, encodeSiblings, mergeVersion, siblingSetDigest } from '../record/siblings.ts'
 import type { MergeOutcome } from '../record/siblings.ts'
 import { encodeEnvelope } from '../record/envelope.ts'
 import { validateRecord } from '../record/validator.ts'
-import { SIGNATURE_BYTES } from '../trust/signing-key.ts'
-import type { ValidationContext } from '../record/validator.ts'
+import type { RecordOrigin, ValidationContext } from '../record/validator.ts'
 import type { KVStore, StoreOptions } from '../store/types.ts'
 
 /**
@@ -62,6 +62,14 @@ export interface PutOptions extends StoreOptions {
    * held): anything else throws VersionConflictError, and nothing is stored.
    */
   ifNewest?: boolean
+  /**
+   * 'member' (default): a member's write seen for the first time (record
+   * protocol, HTTP gateway): its certificate must be valid now, and its clock
+   * and its right to replace what is held are judged against what this relay
+   * holds. 'replica': a version another relay already accepted (sync,
+   * repair): judged on its own, at its signed time, so replicas converge.
+   */
+  origin?: RecordOrigin
 }
 
 const PREFIX = 'records'
@@ -91,15 +99,12 @@ export class RecordKeeper {
     this.stats.bytesIn += bytes.length
     const started = performance.now()
     try {
-      // Replication offers the same record again and again (every holder, every
-      // round): a byte-identical copy of what is stored changes nothing, so it
-      // is answered without verifying its signatures a second time.
-      const duplicate = await this.storedCopy(key, bytes, options)
-      if (duplicate !== undefined) {
-        this.observe(observer => observer.put({ seconds: elapsed(started), bytes: bytes.length, outcome: 'duplicate' }))
-        return duplicate
-      }
-      const incoming = await validateRecord(bytes, this.validation(), key)
+      // The incoming record is validated, signature included, before anything
+      // held for its key is read: garbage and forgeries cost their own size,
+      // never the size of what the key holds (issue 10 finding 7).
+      const origin = options.origin ?? 'member'
+      const context = this.validation()
+      const incoming = await validateRecord(bytes, context, key, { origin })
       const result = await this.locks.run(key, async (): Promise<PutResult> => {
         const stored = await this.readSiblings(key, options)
         const merged = mergeVersion(stored, incoming)
@@ -107,7 +112,12 @@ export class RecordKeeper {
           throw new VersionConflictError('this version does not supersede every version the relay holds')
         }
         if (merged.outcome === 'stale') {
+          if (merged.dropped !== undefined && origin === 'member') throw new SiblingLimitError(droppedReason(merged.dropped))
           throw new StaleRecordError('a newer (or equal) version of this record is already stored')
+        }
+        if (merged.outcome !== 'duplicate' && origin === 'member') {
+          checkClock(stored, incoming)
+          checkReplace(context.policy, stored, incoming, merged.siblings, merged.displaced)
         }
         if (merged.outcome !== 'duplicate') {
           await this.store.put(storeKey(key), encodeSiblings(merged.siblings), options)
@@ -124,15 +134,6 @@ export class RecordKeeper {
       this.observe(observer => observer.put({ seconds: elapsed(started), bytes: bytes.length, outcome: 'rejected', code }))
       throw error
     }
-  }
-
-  private async storedCopy (key: string, bytes: Uint8Array, options: StoreOptions): Promise<PutResult | undefined> {
-    if (bytes.length <= SIGNATURE_BYTES) return undefined
-    const signature = bytes.subarray(bytes.length - SIGNATURE_BYTES)
-    const stored = await this.readSiblings(key, options)
-    const same = stored.find(envelope => equalBytes(envelope.signature, signature))
-    if (same === undefined || !equalBytes(encodeEnvelope(same), bytes)) return undefined
-    return { outcome: 'duplicate', siblings: stored.length }
   }
 
   /** The stored sibling set as encoded envelopes; empty when nothing is held. */
@@ -205,6 +206,12 @@ export class RecordKeeper {
       report(this.metrics)
     } catch {}
   }
+}
+
+function droppedReason (reason: 'author' | 'limit'): string {
+  return reason === 'author'
+    ? 'its author already has a newer concurrent version at this key: write on top of it instead'
+    : 'the concurrent versions held for this key already fill its sibling set, and this one loses the order'
 }
 
 function elapsed (started: number): number {

@@ -1,4 +1,3 @@
-import { dhtKey } from '../address/index.ts'
 import { increment } from '../clock/vector-clock.ts'
 import type { VectorClock } from '../clock/vector-clock.ts'
 import type { RoleKeyring } from '../crypto/keyring.ts'
@@ -13,6 +12,7 @@ import type { SigningKey } from '../trust/signing-key.ts'
 import { parseContextItem } from './context-item.ts'
 import type { ContextDraft, ContextItem } from './context-item.ts'
 import type { RecordEnvelope } from './envelope.ts'
+import { recordKey } from './record-key.ts'
 import { sealRecord } from './seal.ts'
 import type { SealedRecord } from './seal.ts'
 
@@ -34,7 +34,10 @@ export interface CreateContextRecordInput {
   readonly now?: number
 }
 
-/** Encrypts a context item to readersOf(author role), then signs it into a record. */
+/**
+ * Encrypts a context item to readersOf(author role), then signs it into a
+ * record for the item's key (recordKey: suggestions have their own).
+ */
 export async function createContextRecord (input: CreateContextRecordInput): Promise<SealedRecord & { item: ContextItem }> {
   const now = input.now ?? Date.now()
   const created = input.previous?.created ?? now
@@ -49,7 +52,7 @@ export async function createContextRecord (input: CreateContextRecordInput): Pro
   })
   const ciphertext = await encryptForRole(input.policy, input.author.role, utf8Encode(JSON.stringify(item)))
   const sealed = await sealRecord({
-    key: await dhtKey(item.address),
+    key: await recordKey(item.address, contentType),
     clock: increment(input.previous?.clock ?? {}, toBase64url(input.author.signer.publicKey)),
     signer: input.author.signer,
     certificate: input.author.certificate,
@@ -64,7 +67,7 @@ export async function createContextRecord (input: CreateContextRecordInput): Pro
 
 /**
  * Decrypts a (validated) record to its context item. The address inside must
- * hash to the key the record was signed for, so no ciphertext can be replayed
+ * hash to the key the record was signed for (recordKey of its content type), so no ciphertext can be replayed
  * under another address.
  */
 export async function openContextRecord (envelope: RecordEnvelope, keyring: RoleKeyring): Promise<{ item: ContextItem, role: string }> {
@@ -76,7 +79,7 @@ export async function openContextRecord (envelope: RecordEnvelope, keyring: Role
     if (cause instanceof InvalidRecordError) throw cause
     throw new InvalidRecordError('decrypted content is not a JSON context item', { cause })
   }
-  if (await dhtKey(item.address) !== envelope.key) {
+  if (await recordKey(item.address, item.contentType) !== envelope.key) {
     throw new InvalidRecordError('decrypted address does not match the key the record was stored under')
   }
   if (item.contentType !== envelope.contentType || item.creatorRole !== envelope.role) {

@@ -69,7 +69,17 @@ export function encodeEnvelope (envelope: RecordEnvelope): Uint8Array {
   const out = new Uint8Array(body.length + SIGNATURE_BYTES)
   out.set(body)
   out.set(envelope.signature, body.length)
+  lengths.set(envelope, out.length)
   return out
+}
+
+// Encoded sizes of envelopes already decoded or encoded, so sibling-set byte
+// bounds cost nothing on the usual path.
+const lengths = new WeakMap<RecordEnvelope, number>()
+
+/** How many bytes `envelope` encodes to. */
+export function encodedLength (envelope: RecordEnvelope): number {
+  return lengths.get(envelope) ?? encodeEnvelope(envelope).length
 }
 
 /** Strict decoding: exactly one byte form per envelope, anything else is InvalidRecordError. */
@@ -102,7 +112,9 @@ export function decodeEnvelope (bytes: Uint8Array): RecordEnvelope {
     const ciphertext = reader.bytesField('ciphertext')
     const signature = reader.raw(SIGNATURE_BYTES, 'signature')
     reader.end('record')
-    return { formatVersion, key, clock, author, certificate, role, contentType, created, updated, ciphertextHash, ciphertext, signature }
+    const envelope = { formatVersion, key, clock, author, certificate, role, contentType, created, updated, ciphertextHash, ciphertext, signature }
+    lengths.set(envelope, bytes.length)
+    return envelope
   } catch (error) {
     if (error instanceof CodecError) throw new InvalidRecordError(`malformed record: ${error.message}`, { cause: error })
     if (error instanceof InvalidRecordError) throw error

@@ -2,47 +2,94 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { compare } from '../clock/vector-clock.ts'
 import { ByteReader, CodecError } from '../codec/reader.ts'
 import { ByteWriter } from '../codec/writer.ts'
+import { toBase64url } from '../encoding/base64url.ts'
 import { equalBytes } from '../encoding/bytes.ts'
 import { InvalidRecordError } from '../errors.ts'
-import { decodeEnvelope, encodeEnvelope } from './envelope.ts'
+import { decodeEnvelope, encodeEnvelope, encodedLength } from './envelope.ts'
 import type { RecordEnvelope } from './envelope.ts'
 
 /**
  * Version order. What is stored under a key is a set of mutually concurrent
  * versions ("siblings"); usually one. A newer version replaces every version
  * it dominates; a dominated or equal one is stale and changes nothing.
+ *
+ * Every bound below is a function of the versions alone, never of the order
+ * they arrived in, so relays that receive the same versions hold the same set.
  */
 export const MAX_SIBLINGS = 64
+/**
+ * The encoded versions under one key stay within this, so a sibling set (and
+ * any answer carrying it: a get, a version conflict, a sync batch) fits in one
+ * request-channel frame (MAX_MESSAGE_BYTES, 8 MiB) with room to spare. The
+ * winner is always kept, whatever its size (one record is bounded by the
+ * policy's maxRecordBytes).
+ */
+export const MAX_SIBLING_SET_BYTES = 4 * 1024 * 1024
 
 export type MergeOutcome =
   | 'stored'     // nothing was stored before
   | 'replaced'   // dominates everything stored
   | 'sibling'    // concurrent with at least one stored version: kept beside it
   | 'duplicate'  // this exact version is already stored
-  | 'stale'      // dominated by (or clock-equal to) a stored version
+  | 'stale'      // dominated by (or clock-equal to) a stored version, or let go by a bound
+
+/** Why a version that is not dominated was still let go. */
+export type DropReason =
+  | 'author'     // its author has a concurrent version that wins: one open sibling per author
+  | 'limit'      // it lost the deterministic order and the set is full (count or bytes)
 
 export interface MergeResult {
   readonly outcome: MergeOutcome
   /** The sibling set to store: unchanged for 'duplicate' and 'stale'. */
   readonly siblings: readonly RecordEnvelope[]
+  /** Set when the incoming version was concurrent but not kept ('stale'). */
+  readonly dropped?: DropReason
+  /** Stored versions the incoming one pushed out (dominated, or lost to it by a bound). */
+  readonly displaced: readonly RecordEnvelope[]
 }
 
 export function mergeVersion (stored: readonly RecordEnvelope[], incoming: RecordEnvelope): MergeResult {
-  if (stored.length === 0) return { outcome: 'stored', siblings: [incoming] }
+  if (stored.length === 0) return { outcome: 'stored', siblings: [incoming], displaced: [] }
   const kept: RecordEnvelope[] = []
   for (const existing of stored) {
     const order = compare(incoming.clock, existing.clock)
     if (order === 'equal') {
       const same = equalBytes(existing.signature, incoming.signature)
-      return { outcome: same ? 'duplicate' : 'stale', siblings: stored }
+      return { outcome: same ? 'duplicate' : 'stale', siblings: stored, displaced: [] }
     }
-    if (order === 'before') return { outcome: 'stale', siblings: stored }
+    if (order === 'before') return { outcome: 'stale', siblings: stored, displaced: [] }
     if (order === 'concurrent') kept.push(existing)
   }
-  // Bounded so a flood of concurrent writers cannot grow one key without limit;
-  // the losers of the deterministic order are the ones let go, on every node alike.
-  const siblings = sortByWinner([...kept, incoming]).slice(0, MAX_SIBLINGS)
-  return { outcome: kept.length === 0 ? 'replaced' : 'sibling', siblings }
+  const siblings = boundSiblings([...kept, incoming])
+  if (!siblings.includes(incoming)) {
+    const dropped = siblings.some(sibling => equalBytes(sibling.author, incoming.author)) ? 'author' : 'limit'
+    return { outcome: 'stale', siblings: stored, dropped, displaced: [] }
+  }
+  const displaced = stored.filter(existing => !siblings.includes(existing))
+  return { outcome: siblings.length === 1 ? 'replaced' : 'sibling', siblings, displaced }
+}
+
+/**
+ * Winner first, then: at most one open sibling per author (a member cannot
+ * grow a key by writing concurrent versions with itself), at most
+ * MAX_SIBLINGS versions and MAX_SIBLING_SET_BYTES bytes. The losers of the
+ * deterministic order are the ones let go, on every node alike.
+ */
+export function boundSiblings (versions: readonly RecordEnvelope[]): RecordEnvelope[] {
+  const out: RecordEnvelope[] = []
+  const authors = new Set<string>()
+  let bytes = 0
+  for (const version of sortByWinner(versions)) {
+    const author = toBase64url(version.author)
+    if (authors.has(author)) continue
+    const size = encodedLength(version)
+    // A prefix of the order, so adding a version never brings back one let go.
+    if (out.length === MAX_SIBLINGS || (out.length > 0 && bytes + size > MAX_SIBLING_SET_BYTES)) break
+    authors.add(author)
+    out.push(version)
+    bytes += size
+  }
+  return out
 }
 
 /**

@@ -19,16 +19,44 @@ export interface ValidationContext {
   readonly maxClockSkewMs?: number
 }
 
+/**
+ * Where a record comes from, which decides the time its certificate is judged at.
+ * 'member': a member's write reaching the network for the first time (record
+ * protocol, HTTP gateway): the certificate must be valid now and at the
+ * record's signed time (`updated`), so an expired member cannot backdate.
+ * 'replica': a version someone already accepted (replication between relays,
+ * a reader verifying what relays hold): judged at its signed time only, so
+ * records outlive their author's certificate (issue 10 finding 5).
+ */
+export type RecordOrigin = 'member' | 'replica'
+
+export interface ValidateOptions {
+  /** Default 'member', the strictest. */
+  readonly origin?: RecordOrigin
+}
+
 const DHT_KEY = /^\/slurp\/ucxl\/[A-Za-z0-9_-]{43}$/
 const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000
 
 /**
  * What every relay runs on every incoming record, cheapest checks first:
- * size, shape, key binding, author binding, timestamps, content hash, write
- * authority, then the signatures (record, then certificate chain to the root).
+ * size, shape, key binding, author binding, timestamps, write authority,
+ * content hash, then the signatures (record, then certificate chain to the
+ * root, judged at the record's signed time and, for a member's write, now).
  * Returns the decoded envelope or throws a named error; never stores anything.
  */
-export async function validateRecord (bytes: Uint8Array, context: ValidationContext, expectedKey?: string): Promise<RecordEnvelope> {
+export async function validateRecord (bytes: Uint8Array, context: ValidationContext, expectedKey?: string, options: ValidateOptions = {}): Promise<RecordEnvelope> {
+  const record = checkRecord(bytes, context, expectedKey)
+  await verifyRecord(bytes, record, context, options)
+  return record
+}
+
+/**
+ * The cheap part, no signature checked: size, shape, key and author binding,
+ * timestamps, content type, role and write authority. Runs before anything
+ * else is read or computed for an incoming record.
+ */
+export function checkRecord (bytes: Uint8Array, context: ValidationContext, expectedKey?: string): RecordEnvelope {
   const limit = context.policy.limits.maxRecordBytes
   if (bytes.length > limit) throw new RecordTooLargeError(`record is ${bytes.length} bytes; the network allows ${limit}`)
   const record = decodeEnvelope(bytes)
@@ -48,10 +76,6 @@ export async function validateRecord (bytes: Uint8Array, context: ValidationCont
   if ((record.clock[toBase64url(record.author)] ?? 0) < 1) {
     throw new InvalidRecordError('record clock has no entry for its author: a write must advance its own counter')
   }
-  if (!equalBytes(sha256(record.ciphertext), record.ciphertextHash)) {
-    throw new InvalidRecordError('ciphertext hash does not match the ciphertext')
-  }
-
   if (!record.certificate.roles.includes(record.role)) {
     throw new WriteNotAllowedError(`author's certificate does not grant role "${record.role}"`)
   }
@@ -63,11 +87,19 @@ export async function validateRecord (bytes: Uint8Array, context: ValidationCont
   if (!mayWrite(context.policy.writeRules, role.authority, record.contentType)) {
     throw new WriteNotAllowedError(`role "${record.role}" (${role.authority}) may not write ${record.contentType} records`)
   }
+  return record
+}
 
+/** The costly part, on a record checkRecord returned: content hash, signature, certificate chain. */
+export async function verifyRecord (bytes: Uint8Array, record: RecordEnvelope, context: ValidationContext, options: ValidateOptions = {}): Promise<void> {
+  if (!equalBytes(sha256(record.ciphertext), record.ciphertextHash)) {
+    throw new InvalidRecordError('ciphertext hash does not match the ciphertext')
+  }
   const signed = signedPayload('record', bytes.subarray(0, bytes.length - SIGNATURE_BYTES))
   if (!await verifySignature(record.author, record.signature, signed)) {
     throw new InvalidSignatureError('record signature does not verify under its author key')
   }
-  await verifyCertificate(record.certificate, { rootPublicKey: context.rootPublicKey, policy: context.policy, now })
-  return record
+  const check = { rootPublicKey: context.rootPublicKey, policy: context.policy }
+  await verifyCertificate(record.certificate, { ...check, now: record.updated })
+  if ((options.origin ?? 'member') === 'member') await verifyCertificate(record.certificate, { ...check, now: context.now?.() ?? Date.now() })
 }
