@@ -3,7 +3,7 @@
 // run test/fault/random-runs.node.test.ts) and a summary; exits 1 on any failure.
 import '../src/runtime/node-shim.ts'
 import { parseArgs } from 'node:util'
-import { Cluster } from '../test/fault/cluster.ts'
+import { Cluster, FAST_REPLICATION } from '../test/fault/cluster.ts'
 import { Random } from '../test/fault/random.ts'
 import { runSeed } from '../test/fault/run-seed.ts'
 import { createTestNetwork } from '../test/helpers/network.ts'
@@ -12,7 +12,8 @@ const { values } = parseArgs({ options: { runs: { type: 'string' }, start: { typ
 const runs = Number(values.runs ?? 1000)
 const start = Number(values.start ?? 100_000)
 const network = await createTestNetwork()
-const cluster = await Cluster.start(network, Number(values.relays ?? 6), new Random(start))
+// As the fault suite: a cleanup grace longer than any run (see test/fault/random-runs.node.test.ts).
+const cluster = await Cluster.start(network, Number(values.relays ?? 6), new Random(start), { ...FAST_REPLICATION, cleanupGraceMs: 600_000 })
 const writers = [await cluster.peer(['backend_developer']), await cluster.peer(['backend_developer'])]
 const began = Date.now()
 let failed = 0

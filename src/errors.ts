@@ -165,3 +165,8 @@ export class ReplaceNotAllowedError extends SlurpError {
 export class SiblingLimitError extends SlurpError {
   override readonly code = 'ERR_SIBLING_LIMIT'
 }
+
+/** A request only the network's certified relays may make (anti-entropy, replication), from a peer that is not one. */
+export class NotARelayError extends SlurpError {
+  override readonly code = 'ERR_NOT_A_RELAY'
+}

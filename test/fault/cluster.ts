@@ -10,6 +10,7 @@ import { RelayNode } from '../../src/relay.ts'
 import type { ReplicationConfig } from '../../src/replication/manager.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import type { KVStore } from '../../src/store/types.ts'
+import { identityCloserThan } from '../helpers/grind.ts'
 import { createTestMember } from '../helpers/network.ts'
 import type { TestNetwork } from '../helpers/network.ts'
 import type { Random } from './random.ts'
@@ -36,6 +37,17 @@ interface Slot {
   port: number
   store: KVStore
   relay: RelayNode | undefined
+  /** Holds a root-signed relay certificate (false: a stranger speaking the protocols). */
+  certified: boolean
+  /** Killed for good: never restarted, never a bootstrap address. */
+  retired: boolean
+}
+
+export interface AddRelayOptions {
+  /** A DHT key the new relay's identity is ground to sit closer to than every live relay. */
+  closestTo?: string
+  /** Default true; false starts a stranger: no relay certificate. */
+  certified?: boolean
 }
 
 export class Cluster {
@@ -71,27 +83,40 @@ export class Cluster {
     }
   }
 
+  /** Running certified relays: the network's relays. */
   get live (): RelayNode[] {
-    return this.slots.flatMap(slot => slot.relay === undefined ? [] : [slot.relay])
+    return this.slots.flatMap(slot => slot.relay === undefined || !slot.certified ? [] : [slot.relay])
+  }
+
+  /** Running relays without a certificate (strangers). */
+  get strangers (): RelayNode[] {
+    return this.slots.flatMap(slot => slot.relay === undefined || slot.certified ? [] : [slot.relay])
   }
 
   relayAddresses (except?: number): string[] {
-    return this.slots.filter(slot => slot.index !== except).map(slot => `/ip4/127.0.0.1/tcp/${slot.port}/p2p/${slot.peerId}`)
+    return this.slots.filter(slot => slot.index !== except && !slot.retired && slot.certified).map(slot => `/ip4/127.0.0.1/tcp/${slot.port}/p2p/${slot.peerId}`)
   }
 
   /** Adds a relay (a new identity) bootstrapped from the others. */
-  async addRelay (): Promise<number> {
-    const privateKey = await generateKeyPair('Ed25519')
-    const slot: Slot = { index: this.slots.length, privateKey, peerId: '', port: 0, store: createMemoryStore(), relay: undefined }
+  async addRelay (options: AddRelayOptions = {}): Promise<number> {
+    const privateKey = options.closestTo === undefined ? await generateKeyPair('Ed25519') : await identityCloserThan(options.closestTo, this.live.map(relay => relay.libp2p.peerId))
+    const slot: Slot = { index: this.slots.length, privateKey, peerId: '', port: 0, store: createMemoryStore(), relay: undefined, certified: options.certified ?? true, retired: false }
     this.slots.push(slot)
     await this.startSlot(slot)
     return slot.index
   }
 
+  /** Stops a relay for good, as a machine that leaves the network. */
+  async retire (index: number): Promise<void> {
+    const slot = this.slots[index] as Slot
+    slot.retired = true
+    await this.kill(index)
+  }
+
   private async startSlot (slot: Slot): Promise<void> {
     const relay = new RelayNode({
       network: { rootPublicKey: this.network.root.publicKey, policy: this.network.policy },
-      certificate: certifyWithRoot(this.network.root),
+      ...(slot.certified ? { certificate: certifyWithRoot(this.network.root) } : {}),
       store: slot.store,
       bootstrap: this.relayAddresses(slot.index).filter(address => !address.includes('/tcp/0/')),
       node: {
@@ -119,7 +144,7 @@ export class Cluster {
   /** Starts a killed relay again with the same identity, address and store. */
   async restart (index: number): Promise<void> {
     const slot = this.slots[index] as Slot
-    if (slot.relay === undefined) await this.startSlot(slot)
+    if (slot.relay === undefined && !slot.retired) await this.startSlot(slot)
   }
 
   async peer (roles: string[], options: Partial<PeerInit> = {}): Promise<SlurpPeer> {
@@ -211,6 +236,11 @@ export class Cluster {
       lastChange = changes.join('; ')
       quietRounds = changes.length === 0 ? quietRounds + 1 : 0
     }
+  }
+
+  /** One repair pass on every live relay, as their timers would run it. */
+  async repairEverywhere (): Promise<void> {
+    await Promise.all(this.live.map(async relay => { await relay.replication.repair() }))
   }
 
   private nameOf (relay: RelayNode): string {

@@ -41,13 +41,23 @@ async function faultRun (cluster: Cluster, writers: SlurpPeer[], seed: number, s
   cluster.dropRate = random.next() * 0.1
   cluster.maxDelayMs = random.int(15)
   steps.push(`faults drop=${cluster.dropRate.toFixed(3)} delay≤${cluster.maxDelayMs}ms`)
+  // Strangers (no relay certificate) whose identities were ground to sit
+  // closest to an address: they must never hold its records for the network,
+  // nor make a relay drop its copy (issue 10 finding 1).
+  const strangers: number[] = []
+  if (random.next() < 0.3) {
+    const target = await dhtKey(random.pick(addresses))
+    for (let s = 0; s < 3; s++) strangers.push(await cluster.addRelay({ closestTo: target, certified: false }))
+    steps.push(`3 strangers closest to ${target.slice(-6)}`)
+  }
   const count = 6 + random.int(8)
   for (let i = 0; i < count; i++) {
     const began = Date.now()
     const roll = random.next()
-    const live = cluster.slots.filter(slot => slot.relay !== undefined).map(slot => slot.index)
-    const dead = cluster.slots.filter(slot => slot.relay === undefined).map(slot => slot.index)
-    if (roll < 0.55) {
+    const members = cluster.slots.filter(slot => slot.certified && !slot.retired)
+    const live = members.filter(slot => slot.relay !== undefined).map(slot => slot.index)
+    const dead = members.filter(slot => slot.relay === undefined).map(slot => slot.index)
+    if (roll < 0.5) {
       const writer = random.pick(writers)
       const address = random.pick(addresses)
       try {
@@ -67,12 +77,22 @@ async function faultRun (cluster: Cluster, writers: SlurpPeer[], seed: number, s
       const index = random.pick(dead)
       await cluster.restart(index)
       steps.push(`restart r${index}`)
-    } else if (roll < 0.9) {
+    } else if (roll < 0.83) {
       const left = cluster.slots.map(slot => slot.index).filter(() => random.next() < 0.5)
       const right = cluster.slots.map(slot => slot.index).filter(index => !left.includes(index))
       const [w0, w1] = writers as [SlurpPeer, SlurpPeer]
       await cluster.partition([{ relays: left, peers: [w0] }, { relays: right, peers: [w1] }])
       steps.push(`partition [${left.join(',')}] | [${right.join(',')}]`)
+    } else if (roll < 0.9) {
+      // Certified relays join closest to an address, a repair pass runs
+      // everywhere (as the timers would), and they die for good before the
+      // cleanup grace is over: nobody may have dropped a copy on their word.
+      const target = await dhtKey(random.pick(addresses))
+      const joined: number[] = []
+      for (let j = 0; j < 3; j++) joined.push(await cluster.addRelay({ closestTo: target }))
+      await cluster.repairEverywhere()
+      for (const index of joined) await cluster.retire(index)
+      steps.push(`churn: r${joined.join(',r')} joined closest to ${target.slice(-6)}, repair, retired`)
     } else {
       await cluster.heal()
       steps.push('heal')
@@ -81,6 +101,7 @@ async function faultRun (cluster: Cluster, writers: SlurpPeer[], seed: number, s
   }
   cluster.dropRate = 0
   cluster.maxDelayMs = 0
+  for (const index of strangers) await cluster.retire(index)
   const settling = Date.now()
   for (const slot of cluster.slots) await cluster.restart(slot.index)
   await cluster.heal()
