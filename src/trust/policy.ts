@@ -14,6 +14,27 @@ import type { SigningKey } from './signing-key.ts'
 export const POLICY_FORMAT = 'slurp-policy/1'
 /** Relays reject envelopes over this size unless the policy says otherwise. */
 export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024
+/**
+ * Records one member may have a relay accept per minute, when the policy does
+ * not say: 20 a second sustained, a minute's worth at once. Generous for
+ * people and agents; it stops one member filling relays at wire speed.
+ */
+export const DEFAULT_WRITES_PER_MINUTE = 1200
+/** Bytes of records one member may have a relay accept per minute, when the policy does not say: 2 MiB a second sustained. */
+export const DEFAULT_BYTES_PER_MINUTE = 120 * 1024 * 1024
+
+/**
+ * What relays enforce. The quotas are optional in the signed document: a
+ * policy signed before they existed has none, parses as it was signed (so its
+ * signature still verifies) and gets the defaults (see memberQuotaOf).
+ */
+export interface PolicyLimits {
+  readonly maxRecordBytes: number
+  /** Records one member (certificate key) may have one relay accept per minute, as a token bucket. */
+  readonly writesPerMinute?: number
+  /** Bytes of records one member may have one relay accept per minute; at least maxRecordBytes. */
+  readonly bytesPerMinute?: number
+}
 
 /** A role as the policy publishes it: with the age recipient its readers' content is encrypted to. */
 export interface PolicyRole extends RoleDefinition {
@@ -29,7 +50,7 @@ export interface Policy {
   readonly issuedAt: number
   readonly roles: Readonly<Record<string, PolicyRole>>
   readonly writeRules: WriteRules
-  readonly limits: { readonly maxRecordBytes: number }
+  readonly limits: PolicyLimits
 }
 
 export interface SignedPolicy {
@@ -43,6 +64,16 @@ export interface PolicyDraft {
   issuedAt?: number
   writeRules?: WriteRules
   maxRecordBytes?: number
+  writesPerMinute?: number
+  bytesPerMinute?: number
+}
+
+/** A member's quota at each relay, with the defaults for a policy that sets none. */
+export function memberQuotaOf (policy: Policy): { writesPerMinute: number, bytesPerMinute: number } {
+  return {
+    writesPerMinute: policy.limits.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE,
+    bytesPerMinute: policy.limits.bytesPerMinute ?? Math.max(DEFAULT_BYTES_PER_MINUTE, policy.limits.maxRecordBytes)
+  }
 }
 
 export async function signPolicy (root: SigningKey, draft: PolicyDraft): Promise<SignedPolicy> {
@@ -53,7 +84,11 @@ export async function signPolicy (root: SigningKey, draft: PolicyDraft): Promise
     issuedAt: draft.issuedAt ?? Date.now(),
     roles: Object.fromEntries(draft.roles.map(role => [role.name, role])),
     writeRules: draft.writeRules ?? DEFAULT_WRITE_RULES,
-    limits: { maxRecordBytes: draft.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES }
+    limits: {
+      maxRecordBytes: draft.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+      ...(draft.writesPerMinute === undefined ? {} : { writesPerMinute: draft.writesPerMinute }),
+      ...(draft.bytesPerMinute === undefined ? {} : { bytesPerMinute: draft.bytesPerMinute })
+    }
   })
   const signature = await root.sign(policyPayload(policy))
   return { policy, signature: toBase64url(signature) }
@@ -102,9 +137,7 @@ export function parsePolicy (value: unknown): Policy {
   }
   const roles = parseRoles(value.roles)
   const writeRules = parseWriteRules(value.writeRules)
-  if (!isObject(value.limits) || !Number.isSafeInteger(value.limits.maxRecordBytes) || (value.limits.maxRecordBytes as number) < 1024) {
-    throw new InvalidPolicyError('policy limits.maxRecordBytes must be an integer ≥ 1024')
-  }
+  const limits = parseLimits(value.limits)
   return {
     format: POLICY_FORMAT,
     network: value.network,
@@ -112,7 +145,28 @@ export function parsePolicy (value: unknown): Policy {
     issuedAt: value.issuedAt as number,
     roles,
     writeRules,
-    limits: { maxRecordBytes: value.limits.maxRecordBytes as number }
+    limits
+  }
+}
+
+function parseLimits (value: unknown): PolicyLimits {
+  if (!isObject(value) || !Number.isSafeInteger(value.maxRecordBytes) || (value.maxRecordBytes as number) < 1024) {
+    throw new InvalidPolicyError('policy limits.maxRecordBytes must be an integer ≥ 1024')
+  }
+  const maxRecordBytes = value.maxRecordBytes as number
+  const { writesPerMinute, bytesPerMinute } = value
+  if (writesPerMinute !== undefined && (!Number.isSafeInteger(writesPerMinute) || (writesPerMinute as number) < 1)) {
+    throw new InvalidPolicyError('policy limits.writesPerMinute must be a positive integer')
+  }
+  // Below one record's size, a member could never write a record of the allowed size.
+  if (bytesPerMinute !== undefined && (!Number.isSafeInteger(bytesPerMinute) || (bytesPerMinute as number) < maxRecordBytes)) {
+    throw new InvalidPolicyError('policy limits.bytesPerMinute must be an integer ≥ limits.maxRecordBytes')
+  }
+  // Absent stays absent: the signature covers the document as it was signed.
+  return {
+    maxRecordBytes,
+    ...(writesPerMinute === undefined ? {} : { writesPerMinute: writesPerMinute as number }),
+    ...(bytesPerMinute === undefined ? {} : { bytesPerMinute: bytesPerMinute as number })
   }
 }
 

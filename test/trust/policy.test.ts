@@ -2,7 +2,11 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ExpiredCertificateError, InvalidCertificateError, InvalidKeyError, InvalidPolicyError, InvalidSignatureError, UnknownRoleError } from '../../src/errors.ts'
 import { decodeCertificate, encodeCertificate, issueCertificate, verifyCertificate } from '../../src/trust/certificate.ts'
-import { parsePolicy, verifyPolicy } from '../../src/trust/policy.ts'
+import { DEFAULT_BYTES_PER_MINUTE, DEFAULT_WRITES_PER_MINUTE, memberQuotaOf, parsePolicy, signPolicy, verifyPolicy } from '../../src/trust/policy.ts'
+import { canonicalJson } from '../../src/codec/canonical-json.ts'
+import { toBase64url } from '../../src/encoding/base64url.ts'
+import { utf8Encode } from '../../src/encoding/bytes.ts'
+import { signedPayload } from '../../src/trust/domain.ts'
 import { generateSigningKey, seedFromPem, seedToPem, signingKeyFromSeed, verifySignature } from '../../src/trust/signing-key.ts'
 import { createTestNetwork } from '../helpers/network.ts'
 
@@ -63,6 +67,37 @@ describe('policy', () => {
       try { parsePolicy(value) } catch (error) { return error instanceof InvalidPolicyError }
       return false
     }))
+  })
+})
+
+// Issue 10 finding 9: per-member quotas are optional policy fields, and a
+// policy signed before they existed still verifies (with the defaults).
+describe('policy quotas', () => {
+  it('an older policy without them verifies as signed and gets the defaults', async () => {
+    const old = { ...network.policy, limits: { maxRecordBytes: network.policy.limits.maxRecordBytes } }
+    // Signed exactly as the code before the quotas signed: canonical JSON of the document.
+    const signature = toBase64url(await network.root.sign(signedPayload('policy', utf8Encode(canonicalJson(old)))))
+    const verified = await verifyPolicy({ policy: old, signature }, network.root.publicKey)
+    expect(verified.limits).toEqual({ maxRecordBytes: old.limits.maxRecordBytes })
+    expect(memberQuotaOf(verified)).toEqual({ writesPerMinute: DEFAULT_WRITES_PER_MINUTE, bytesPerMinute: DEFAULT_BYTES_PER_MINUTE })
+  })
+
+  it('are signed when set, and changing them breaks the signature', async () => {
+    const roles = Object.values(network.policy.roles)
+    const signed = await signPolicy(network.root, { roles, writesPerMinute: 30, bytesPerMinute: 4 * 1024 * 1024 })
+    const verified = await verifyPolicy(JSON.parse(JSON.stringify(signed)), network.root.publicKey)
+    expect(memberQuotaOf(verified)).toEqual({ writesPerMinute: 30, bytesPerMinute: 4 * 1024 * 1024 })
+    const raised = { ...signed, policy: { ...signed.policy, limits: { ...signed.policy.limits, writesPerMinute: 3000 } } }
+    await expect(verifyPolicy(raised, network.root.publicKey)).rejects.toThrow(InvalidSignatureError)
+    const dropped = { ...signed, policy: { ...signed.policy, limits: { maxRecordBytes: signed.policy.limits.maxRecordBytes } } }
+    await expect(verifyPolicy(dropped, network.root.publicKey)).rejects.toThrow(InvalidSignatureError)
+  })
+
+  it('must be positive integers, and a byte quota must hold one record', () => {
+    const limits = network.policy.limits
+    for (const bad of [{ writesPerMinute: 0 }, { writesPerMinute: 1.5 }, { writesPerMinute: '10' }, { bytesPerMinute: limits.maxRecordBytes - 1 }]) {
+      expect(() => parsePolicy({ ...network.policy, limits: { ...limits, ...bad } })).toThrow(InvalidPolicyError)
+    }
   })
 })
 
