@@ -336,11 +336,14 @@ export class SlurpPeer extends EventTarget {
     const { answers, failures } = outcome
     const acknowledged = answers.filter(answer => answer.value.status === 'ok').length
     if (acknowledged < this.minReplicas) {
-      const reasons = [
-        ...answers.filter(answer => answer.value.status !== 'ok').map(answer => `${answer.value.code}: ${answer.value.message}`),
-        ...failures.map(failure => failure.error.message)
+      // Which relays it knew, which it asked and what each said: "only 1 of 3"
+      // alone left a user guessing whether relays refused or were never found.
+      const said = [
+        ...answers.map(answer => `${shortId(answer.peer)}: ${answer.value.status === 'ok' ? 'stored' : `${answer.value.code} ${answer.value.message}`}`),
+        ...failures.map(failure => `${shortId(failure.peer)}: ${failure.error.message}`)
       ]
-      throw new ReplicationError(`only ${acknowledged} of ${this.replicationFactor} relays stored the record (need ${this.minReplicas}): ${reasons.join('; ')}`, acknowledged, this.minReplicas)
+      const known = relays.length < this.replicationFactor ? `; it knew only ${relays.length} certified relay${relays.length === 1 ? '' : 's'} (${relays.map(shortId).join(', ')}): check --bootstrap and that the relays hold relay certificates` : ''
+      throw new ReplicationError(`only ${acknowledged} of ${this.replicationFactor} relays stored the record (need ${this.minReplicas}); asked ${said.length}: ${said.join('; ')}${known}`, acknowledged, this.minReplicas)
     }
     if (this.init.writeNotices !== false) sendNotices(this.libp2p, canonical).catch(() => {})
     return { address: canonical, key, version: record.envelope.clock, replicas: acknowledged, target: this.replicationFactor }
@@ -622,7 +625,7 @@ export class SlurpPeer extends EventTarget {
       ...(signal === undefined ? {} : { signal }),
       ...(this.init.lookupTimeoutMs === undefined ? {} : { lookupMs: this.init.lookupTimeoutMs })
     })
-    if (relays.length === 0) throw new NetworkError('no relays are reachable: check the bootstrap addresses')
+    if (relays.length === 0) throw new NetworkError('no certified relays are reachable: check the bootstrap addresses, and that the relays hold relay certificates from this network\'s root')
     return relays
   }
 
@@ -698,6 +701,11 @@ export class SlurpPeer extends EventTarget {
       dhtMode: node.services.dht.getMode()
     }
   }
+}
+
+/** The end of a peer id: enough to tell relays apart in a message. */
+function shortId (peer: PeerId): string {
+  return `…${peer.toString().slice(-8)}`
 }
 
 const CACHE_PREFIX = 'context/'

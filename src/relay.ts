@@ -8,6 +8,7 @@ import { createSlurpNode } from './net/node.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
 import { RECORD_PROTOCOL } from './net/record-messages.ts'
 import { serveRecords } from './net/record-protocol.ts'
+import { serveRelayDirectory } from './net/relay-directory.ts'
 import { serveSync } from './replication/sync-protocol.ts'
 import type { KVStore } from './store/types.ts'
 import type { Policy } from './trust/policy.ts'
@@ -105,6 +106,7 @@ export class RelayNode {
       // announce a relay that cannot answer yet.
       await serveRecords(node, this.keeper)
       await serveSync(node, this.keeper, async relay => await this.replication.responsibilityOf(relay))
+      await serveRelayDirectory(node)
       await node.start()
       this.node = node
       this.keepConnected = new KeepConnected(node, this.init.bootstrap ?? [])

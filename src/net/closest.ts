@@ -3,6 +3,7 @@ import type { KadDHT } from '@libp2p/kad-dht'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { protocolBook } from './protocol-book.ts'
 import { RECORD_PROTOCOL } from './record-messages.ts'
+import { askRelayDirectory } from './relay-directory.ts'
 import { relayRoster } from './relay-roster.ts'
 
 /**
@@ -25,14 +26,22 @@ export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key:
   if (dht !== undefined && (options.lookup === 'always' || candidates.size < (options.lookupBelow ?? count))) {
     const signal = AbortSignal.any([AbortSignal.timeout(options.lookupMs ?? 3000), ...(options.signal === undefined ? [] : [options.signal])])
     const found: PeerId[] = []
-    try {
-      for await (const event of dht.getClosestPeers(keyBytes, { signal })) {
-        if (event.name === 'FINAL_PEER') found.push(event.peer.id)
+    const lookup = async (): Promise<void> => {
+      try {
+        for await (const event of dht.getClosestPeers(keyBytes, { signal })) {
+          if (event.name === 'FINAL_PEER') found.push(event.peer.id)
+        }
+      } catch {
+        // A lookup that times out or finds nobody still leaves the known relays.
       }
-    } catch {
-      // A lookup that times out or finds nobody still leaves the known relays.
     }
-    for (const peer of await certifiedAmong(node, found.filter(peer => !candidates.has(peer.toString())), options.signal)) {
+    // The relays already known list the ones they know; the lookup alone misses
+    // relays further from the key than this node (see relay-directory.ts).
+    await Promise.all([lookup(), ...[...candidates.values()].slice(0, DIRECTORIES_ASKED).map(async relay => {
+      found.push(...await relaysKnownTo(node, relay, signal))
+    })])
+    const unique = new Map(found.filter(peer => !candidates.has(peer.toString())).map(peer => [peer.toString(), peer]))
+    for (const peer of await certifiedAmong(node, [...unique.values()], options.signal)) {
       candidates.set(peer.toString(), peer)
     }
   }
@@ -49,6 +58,26 @@ export async function knownRelays (node: Libp2p): Promise<PeerId[]> {
   const roster = relayRoster(node)
   if (roster !== undefined) return roster.certified()
   return await protocolBook(node).speakers(RECORD_PROTOCOL)
+}
+
+// Relays asked for the relays they know, when too few are known here.
+const DIRECTORIES_ASKED = 3
+
+/** The relays `relay` lists, their addresses noted in the peer store so they can be dialled; none when it cannot say. */
+async function relaysKnownTo (node: Libp2p, relay: PeerId, signal: AbortSignal): Promise<PeerId[]> {
+  if (relayRoster(node) === undefined) return []
+  try {
+    const entries = await askRelayDirectory(node, relay, signal)
+    const peers: PeerId[] = []
+    for (const { peer, addresses } of entries) {
+      if (peer.equals(node.peerId)) continue
+      await node.peerStore.merge(peer, { multiaddrs: [...addresses] }, { signal }).catch(() => {})
+      peers.push(peer)
+    }
+    return peers
+  } catch {
+    return []
+  }
 }
 
 // Long enough for a dial and identify on a slow link; a lookup is already bounded before it.
