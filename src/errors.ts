@@ -170,3 +170,8 @@ export class SiblingLimitError extends SlurpError {
 export class NotARelayError extends SlurpError {
   override readonly code = 'ERR_NOT_A_RELAY'
 }
+
+/** A passphrase-sealed invite opened without its passphrase, or with a wrong one. */
+export class InvitePassphraseError extends SlurpError {
+  override readonly code = 'ERR_INVITE_PASSPHRASE'
+}

@@ -1,6 +1,7 @@
 import { UsageError } from '../../src/errors.ts'
-import { createInvite, formatInvite, inviteToFragment } from '../../src/invite/invite.ts'
-import { DIR_OPTION, dirFrom } from '../command.ts'
+import { createInvite, formatInvite } from '../../src/invite/invite.ts'
+import { GENERATED_PASSPHRASE_WORK_FACTOR, generateInvitePassphrase, sealInvite } from '../../src/invite/sealed.ts'
+import { DIR_OPTION, dirFrom, printJson } from '../command.ts'
 import type { Command } from '../command.ts'
 import { NetworkDir } from '../network-dir.ts'
 import { bootstrapFrom, MESH_OPTIONS, positiveInt } from '../options.ts'
@@ -11,14 +12,17 @@ const DAY_MS = 86_400_000
 export const invite: Command = {
   name: 'invite',
   summary: 'make an invite: a new member key certified for some roles, with their role keys, for a browser tab or another machine',
-  usage: 'slurp invite --roles R1,R2 [--read R3,…] [--days 30] [--label NAME] [--url http://HOST:PORT/] [--bootstrap MA]... [--dir .slurp]',
+  usage: 'slurp invite --roles R1,R2 [--read R3,…] [--days 30] [--label NAME] [--url http://HOST:PORT/ [--json]] [--bootstrap MA]... [--dir .slurp]',
   details: [
     'Needs the root key. Certifies a new member key for --roles (it may write as them) and',
     'bundles the age identities of --read (default: the same roles) so it can read what',
     'they may read. Bootstrap relays: --bootstrap, else the relays running from --dir.',
-    'Prints the invite as JSON (import it in the web app, or keep it as a file), or with',
-    '--url, that URL with the invite in its #fragment: browsers never send a fragment to',
-    'the server, and the app removes it from the address bar once imported.',
+    'Prints the invite as JSON (import it in the web app as a file or pasted text).',
+    'With --url: a link to that URL whose #fragment holds the invite sealed under a',
+    'passphrase (age scrypt), and on the next line the passphrase. Browsers keep every',
+    'link they open in their history files, so the link alone must be useless: send the',
+    'passphrase another way (say it, or another channel). A random 100-bit passphrase',
+    'unless $SLURP_INVITE_PASSPHRASE sets one. --json prints {url, passphrase, notAfter}.',
     'The invite holds secrets: share it like a private key.'
   ].join('\n'),
   options: {
@@ -28,7 +32,8 @@ export const invite: Command = {
     read: { type: 'string' },
     days: { type: 'string' },
     label: { type: 'string' },
-    url: { type: 'string' }
+    url: { type: 'string' },
+    json: { type: 'boolean' }
   },
   async run (args, io) {
     const dir = new NetworkDir(dirFrom(args, io))
@@ -44,13 +49,16 @@ export const invite: Command = {
     let bootstrap = bootstrapFrom(args, io)
     if (bootstrap.length === 0) bootstrap = (await localRelays(dir.path)).flatMap(entry => entry.multiaddrs)
     const label = args.values.label as string | undefined
+    const validForMs = positiveInt(args.values.days, '--days', 30) * DAY_MS
+    const now = Date.now()
     const made = await createInvite({
       root: await dir.readRootKey(),
       policy: await dir.readSignedPolicy(),
       roles,
       identities,
       bootstrap,
-      validForMs: positiveInt(args.values.days, '--days', 30) * DAY_MS,
+      validForMs,
+      now,
       ...(label === undefined ? {} : { label })
     })
     const url = args.values.url as string | undefined
@@ -64,8 +72,16 @@ export const invite: Command = {
     } catch {
       throw new UsageError(`--url takes an http(s) URL, got "${url}"`)
     }
-    base.hash = `invite=${inviteToFragment(made)}`
-    io.stdout(`${base.toString()}\n`)
+    const chosen = io.env.SLURP_INVITE_PASSPHRASE
+    const passphrase = chosen === undefined || chosen === '' ? generateInvitePassphrase() : chosen
+    // A generated passphrase is 100 random bits: no stretching needed. One a person chose gets age's default.
+    const sealed = await sealInvite(made, passphrase, chosen === undefined || chosen === '' ? { workFactor: GENERATED_PASSPHRASE_WORK_FACTOR } : {})
+    base.hash = `invite=${sealed}`
+    if (args.values.json === true) {
+      printJson(io, { url: base.toString(), passphrase, notAfter: now + validForMs })
+      return
+    }
+    io.stdout(`${base.toString()}\npassphrase: ${passphrase}\n`)
   }
 }
 
