@@ -6,6 +6,9 @@ import { SlurpPeer } from './peer.ts'
 import type { PeerInit, PutOptions, PutResult } from './peer.ts'
 import type { ContextDraft } from './record/context-item.ts'
 import { createIdbStore } from './store/idb.ts'
+import type { KVStore } from './store/types.ts'
+import { bindCacheToNetwork, CACHE_STORE_NAME, DEFAULT_CACHE_DATABASE } from './browser-cache.ts'
+import { toBase64url } from './encoding/base64url.ts'
 
 export interface BrowserPeerInit extends Omit<PeerInit, 'cache'> {
   /** IndexedDB database that holds the decrypted cache. Default "slurp". */
@@ -29,21 +32,26 @@ const CHANNEL = 'slurp-updates'
  */
 export class BrowserPeer extends SlurpPeer {
   private channel: BroadcastChannel | undefined
+  private readonly cacheStore: KVStore
 
   constructor (private readonly browserInit: BrowserPeerInit) {
     const allowInsecure = browserInit.allowInsecure ?? (browserInit.bootstrap ?? []).some(isLocal)
+    const cache = createIdbStore({ database: browserInit.database ?? DEFAULT_CACHE_DATABASE, storeName: CACHE_STORE_NAME })
     super({
       offlineReads: true,
       ...browserInit,
-      cache: createIdbStore({ database: browserInit.database ?? 'slurp', storeName: 'context' }),
+      cache,
       node: {
         ...(allowInsecure ? { connectionGater: { denyDialMultiaddr: () => false } } : {}),
         ...browserInit.node
       }
     })
+    this.cacheStore = cache
   }
 
   override async start (options: { signal?: AbortSignal } = {}): Promise<void> {
+    // Before anything reads it: what another network's peer decrypted into this database goes first.
+    await bindCacheToNetwork(this.cacheStore, toBase64url(this.browserInit.network.rootPublicKey), options)
     await super.start(options)
     if (this.channel === undefined && this.browserInit.shareBetweenTabs !== false && typeof BroadcastChannel !== 'undefined') {
       this.channel = new BroadcastChannel(CHANNEL)

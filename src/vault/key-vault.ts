@@ -3,12 +3,15 @@ import { recipientOf } from '../crypto/generate.ts'
 import { utf8Decode, utf8Encode } from '../encoding/bytes.ts'
 import { InvalidInviteError, VaultLockedError } from '../errors.ts'
 import { parseInvite } from '../invite/invite.ts'
+import { memberOf } from './membership-change.ts'
 import type { InviteFile } from '../invite/invite.ts'
 import type { KVStore } from '../store/types.ts'
 
 /** What the vault shows without its passphrase: nothing secret. */
 export interface VaultSummary {
   readonly network: string
+  /** The member's public key (base64url), from its certificate; absent in summaries saved before it was kept. */
+  readonly member?: string
   readonly label?: string
   /** Role → recipients (public keys) of the identities held. */
   readonly roles: Readonly<Record<string, readonly string[]>>
@@ -52,6 +55,7 @@ export class KeyVault {
     const passphrase = options.passphrase === '' ? undefined : options.passphrase
     const summary: VaultSummary = {
       network: invite.network,
+      member: memberOf(invite),
       ...(invite.label === undefined ? {} : { label: invite.label }),
       roles,
       bootstrap: invite.bootstrap,

@@ -52,7 +52,7 @@ const view: View = {
 
 function render (cleared?: ReadonlySet<string>): void {
   const drafts = saveDrafts(root)
-  const needsKeys = session.phase === 'no-keys' || session.phase === 'locked'
+  const needsKeys = session.phase === 'no-keys' || session.phase === 'locked' || session.phase === 'unseal' || session.phase === 'confirm-replace'
   const current: Tab = needsKeys ? 'keys' : tab
   root.replaceChildren(
     statusBar(session),
@@ -61,8 +61,17 @@ function render (cleared?: ReadonlySet<string>): void {
         TABS.map(([id, label]) => h('button', { class: id === current ? 'tab active' : 'tab', 'aria-current': id === current ? 'page' : undefined, 'data-tab': id, onclick: () => { view.go(id) } }, label))),
       h('main', { id: 'main' },
         errorBox(startError),
+        session.leakedLink && !needsKeys && leakedLinkNote(),
         session.phase === 'starting' ? h('p', { class: 'muted' }, 'Opening your keys…') : VIEWS[current](session, view))))
   restoreDrafts(root, drafts, cleared)
+}
+
+/** Keys that came in an unsealed link stay in the browser's history: say so, and what to do. */
+function leakedLinkNote (): HTMLElement {
+  return h('div', { class: 'note warn', role: 'note', 'data-testid': 'leaked-link' },
+    h('strong', {}, 'Your keys came in an unsealed link. '),
+    'Browsers keep every opened link, fragment included, in their history files. Delete this page from your history (Ctrl+H), and ask your admin for sealed links (slurp invite --url) or invite files. ',
+    h('button', { class: 'link', onclick: () => { session.leakedLink = false; render() } }, 'Dismiss'))
 }
 
 session.addEventListener('change', () => { render() })
@@ -85,6 +94,14 @@ session.init().then(() => {
 }).catch(error => {
   startError = error
   render()
+})
+
+// A link opened in a tab that already shows the app changes only the fragment: no reload, so look here.
+window.addEventListener('hashchange', () => {
+  session.followLink().catch(error => {
+    startError = error
+    render()
+  })
 })
 
 // For the browser console and the benchmarks (bench/web): the page's own state, nothing more than its scripts can reach anyway.

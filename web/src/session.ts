@@ -2,9 +2,26 @@ import {
   KeyVault, createBrowserPeerFromInvite, createIdbStore, openInvite, parseInvite, transportOf, withIdentity, withoutRole
 } from '../../src/index.browser.ts'
 import type { BrowserPeer, InviteFile, OpenedInvite, VaultSummary } from '../../src/index.browser.ts'
-import { bootstrapFromOrigin, bootstrapFromUrl } from './bootstrap.ts'
+import { clearBrowserCache } from '../../src/browser-cache.ts'
+import { isSealedInvite, unsealInvite } from '../../src/invite/sealed.ts'
+import { membershipChange } from '../../src/vault/membership-change.ts'
+import type { MembershipChange } from '../../src/vault/membership-change.ts'
+import { relaysToDial } from './bootstrap.ts'
+import { takeInviteFragment } from './fragment.ts'
 
-export type Phase = 'starting' | 'no-keys' | 'locked' | 'connecting' | 'connected' | 'disconnected'
+/**
+ * `unseal`: a sealed invite link waits for its passphrase. `confirm-replace`:
+ * an invite would replace the membership this browser holds, and waits for
+ * the person to say so.
+ */
+export type Phase = 'starting' | 'no-keys' | 'locked' | 'unseal' | 'confirm-replace' | 'connecting' | 'connected' | 'disconnected'
+
+/** An invite that would replace the keys held, until the person accepts or declines. */
+export interface PendingReplacement {
+  readonly opened: OpenedInvite
+  readonly change: Exclude<MembershipChange, 'none' | 'same'>
+  readonly vaultPassphrase: string | undefined
+}
 
 export interface Connection {
   readonly peerId: string
@@ -30,31 +47,115 @@ export class Session extends EventTarget {
   private passphrase: string | undefined
   connectedAt: number | undefined
 
+  /** A sealed invite from the link, waiting for its passphrase (phase "unseal"). */
+  sealed: string | undefined
+  /** An invite waiting for the person to accept replacing the keys held (phase "confirm-replace"). */
+  pending: PendingReplacement | undefined
+  /** Set when the keys came from an unsealed #invite= link: the browser's history holds them. */
+  leakedLink = false
+
   /** Reads the vault, takes an invite from the URL fragment if there is one, and joins. */
   async init (): Promise<void> {
-    const fragment = new URLSearchParams(location.hash.slice(1)).get('invite')
-    if (fragment !== null) {
-      // Out of the address bar and history at once: it carries secrets.
-      history.replaceState(null, '', location.pathname + location.search)
-      const summary = await this.vault.summary()
-      if (summary === undefined || !summary.protected) {
-        await this.importInvite(fragment)
-        return
-      }
+    this.summary = await this.vault.summary()
+    if (await this.followLink()) return
+    await this.resume()
+  }
+
+  /**
+   * Takes an invite from the page's `#invite=` fragment, if any (at load, or
+   * when a link is opened in a tab already showing the app). Says whether
+   * there was one. A sealed one waits for its passphrase; either kind asks
+   * before replacing keys held.
+   */
+  async followLink (): Promise<boolean> {
+    const fragment = takeInviteFragment()
+    if (fragment === undefined) return false
+    if (isSealedInvite(fragment)) {
+      this.sealed = fragment
+      this.set('unseal')
+      return true
+    }
+    // An unsealed link: its invite is in this browser's history now; the app says so once imported.
+    const opened = await openInvite(parseInvite(fragment))
+    this.leakedLink = true
+    await this.offer(opened, undefined)
+    return true
+  }
+
+  /**
+   * An invite pasted or chosen as a file (plain JSON, base64url, or sealed:
+   * then `invitePassphrase` opens it). Checked before anything changes, and
+   * it replaces keys held only once the person confirms (confirmReplace).
+   */
+  async importInvite (text: string, options: { invitePassphrase?: string, vaultPassphrase?: string } = {}): Promise<void> {
+    const invite = isSealedInvite(text) ? await unsealInvite(text, options.invitePassphrase ?? '') : parseInvite(text)
+    await this.offer(await openInvite(invite), options.vaultPassphrase)
+  }
+
+  /** Opens the sealed invite from the link with its passphrase. */
+  async unseal (invitePassphrase: string, vaultPassphrase?: string): Promise<void> {
+    if (this.sealed === undefined) return
+    const opened = await openInvite(await unsealInvite(this.sealed, invitePassphrase))
+    this.sealed = undefined
+    await this.offer(opened, vaultPassphrase)
+  }
+
+  /** Leaves the sealed link unopened and carries on with the keys held, if any. */
+  async cancelUnseal (): Promise<void> {
+    this.sealed = undefined
+    await this.resume()
+  }
+
+  /** The person agreed: the old keys and everything they decrypted leave this browser. */
+  async confirmReplace (): Promise<void> {
+    const pending = this.pending
+    if (pending === undefined) return
+    await this.accept(pending.opened, pending.vaultPassphrase)
+  }
+
+  /** The person declined: the invite is dropped, the keys held stay. */
+  async keepCurrent (): Promise<void> {
+    this.pending = undefined
+    this.leakedLink = false
+    await this.resume()
+  }
+
+  /** Asks before an invite replaces another membership; takes it at once otherwise. */
+  private async offer (opened: OpenedInvite, vaultPassphrase: string | undefined): Promise<void> {
+    const change = membershipChange(this.summary, opened.file)
+    if (change === 'same') {
+      // The link this browser already joined with: nothing to replace (a protected vault still asks for its passphrase).
+      this.leakedLink = false
+      return await this.resume()
+    }
+    if (change === 'none') return await this.accept(opened, vaultPassphrase)
+    this.pending = { opened, change, vaultPassphrase: vaultPassphrase === '' ? undefined : vaultPassphrase }
+    this.set('confirm-replace')
+  }
+
+  private async accept (opened: OpenedInvite, vaultPassphrase: string | undefined): Promise<void> {
+    const change = membershipChange(this.summary, opened.file)
+    await this.peer?.stop()
+    this.peer = undefined
+    this.opened = undefined
+    // Whatever the old membership decrypted goes, whether or not its peer ever ran in this tab.
+    if (change !== 'same') await clearBrowserCache()
+    this.passphrase = vaultPassphrase === '' ? undefined : vaultPassphrase
+    this.summary = await this.vault.save(opened.file, this.passphrase === undefined ? {} : { passphrase: this.passphrase })
+    this.pending = undefined
+    await this.use(opened)
+  }
+
+  /** Carries on with what the vault holds: the running peer, the unlock form, or the keys it holds. */
+  private async resume (): Promise<void> {
+    if (this.peer !== undefined && this.opened !== undefined) {
+      this.set(this.peer.status().connections > 0 ? 'connected' : 'disconnected')
+      return
     }
     this.summary = await this.vault.summary()
     if (this.summary === undefined) return this.set('no-keys')
-    if (this.summary.protected) return this.set('locked')
-    await this.use(await this.vault.load())
-  }
-
-  async importInvite (text: string, passphrase?: string): Promise<void> {
-    // Checked before it replaces anything: a bad invite leaves the vault as it was.
-    const opened = await openInvite(parseInvite(text))
-    this.passphrase = passphrase === '' ? undefined : passphrase
-    this.summary = await this.vault.save(opened.file, this.passphrase === undefined ? {} : { passphrase: this.passphrase })
-    await this.peer?.forget()
-    await this.use(opened)
+    if (this.summary.protected && this.passphrase === undefined) return this.set('locked')
+    await this.use(await this.vault.load(this.passphrase === undefined ? {} : { passphrase: this.passphrase }))
   }
 
   async unlock (passphrase: string): Promise<void> {
@@ -91,7 +192,10 @@ export class Session extends EventTarget {
     this.opened = undefined
     this.passphrase = undefined
     await this.vault.clear()
+    // Also what an earlier membership left, should its peer never have run in this tab.
+    await clearBrowserCache()
     this.summary = undefined
+    this.leakedLink = false
     this.set('no-keys')
   }
 
@@ -126,8 +230,7 @@ export class Session extends EventTarget {
     const opened = 'keyring' in invite ? invite : await openInvite(invite)
     this.opened = opened
     this.set('connecting')
-    const fromPage = await bootstrapFromOrigin()
-    this.bootstrap = bootstrapFromUrl().length > 0 ? fromPage : [...new Set([...fromPage, ...opened.bootstrap])]
+    this.bootstrap = await relaysToDial(opened.bootstrap)
     const peer = await createBrowserPeerFromInvite(opened, { bootstrap: this.bootstrap })
     this.peer = peer
     peer.addEventListener('update', event => { this.dispatchEvent(new CustomEvent('update', { detail: (event as CustomEvent).detail })) })

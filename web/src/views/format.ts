@@ -31,6 +31,7 @@ export function explain (error: unknown): { title: string, detail: string, code:
     ERR_INVALID_INVITE: 'That invite does not check out',
     ERR_INVALID_KEY: 'That is not an age identity',
     ERR_VAULT_LOCKED: 'Wrong or missing passphrase',
+    ERR_INVITE_PASSPHRASE: 'Wrong or missing invite passphrase',
     ERR_RECORD_TOO_LARGE: 'Too large for the network’s limit',
     ERR_USAGE: 'Something is missing'
   }

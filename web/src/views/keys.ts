@@ -2,10 +2,13 @@ import { h } from '../../../src/element/dom.ts'
 import { formatIdentityFile, generateRoleKey, keyFingerprint, readableBy } from '../../../src/index.browser.ts'
 import type { Session } from '../session.ts'
 import type { View } from './view.ts'
-import { field, form } from './view.ts'
+import { errorBox, field, form } from './view.ts'
+import { shortId } from './format.ts'
 
 /** Import an invite, unlock, and manage the role keys this browser holds. */
 export function keysView (session: Session, view: View): HTMLElement {
+  if (session.phase === 'unseal') return unsealPanel(session, view)
+  if (session.phase === 'confirm-replace') return confirmReplacePanel(session, view)
   if (session.phase === 'locked') return unlockPanel(session, view)
   if (session.opened === undefined) return importPanel(session, view, true)
   return h('section', { class: 'panel', 'aria-labelledby': 'keys-title' },
@@ -39,8 +42,51 @@ function unlockPanel (session: Session, view: View): HTMLElement {
   )
 }
 
+/** A sealed invite link: the passphrase that came with it opens it, here, in a field the browser does not keep. */
+function unsealPanel (session: Session, view: View): HTMLElement {
+  return h('section', { class: 'panel narrow', 'data-testid': 'unseal' },
+    h('h2', {}, 'Open your invite'),
+    h('p', {}, 'This link holds an invite sealed with a passphrase, so your browser\'s history keeps nothing usable. Enter the passphrase your admin gave you with the link.'),
+    form(view, 'unseal', async data => {
+      await session.unseal(data.get('invite-passphrase') as string, data.get('passphrase') as string)
+      view.go('read')
+    },
+    field('Invite passphrase', h('input', { name: 'invite-passphrase', type: 'password', autocomplete: 'off', required: true, autofocus: true, spellcheck: 'false' })),
+    field('Passphrase to protect the keys in this browser (optional)', h('input', { name: 'passphrase', type: 'password', autocomplete: 'new-password' })),
+    h('div', { class: 'row' },
+      h('button', { type: 'submit' }, 'Open invite'),
+      h('button', { type: 'button', class: 'secondary', onclick: async () => { await view.run('unseal', async () => { await session.cancelUnseal() }) } }, 'Cancel')))
+  )
+}
+
+/** An invite would replace the keys this browser holds: say what goes and what comes, and let the person choose. */
+function confirmReplacePanel (session: Session, view: View): HTMLElement {
+  const pending = session.pending
+  if (pending === undefined) return h('p', {})
+  const held = session.summary
+  const incoming = pending.opened
+  const otherNetwork = pending.change === 'other-network'
+  return h('section', { class: 'panel narrow', 'data-testid': 'confirm-replace', 'data-change': pending.change },
+    h('h2', {}, otherNetwork ? 'Switch to another network?' : 'Replace your membership?'),
+    h('p', {}, otherNetwork
+      ? 'This invite is for a different slurp network than the keys this browser holds. Accepting it removes those keys and everything they decrypted from this browser.'
+      : 'This invite is another membership of the same network. Accepting it replaces the keys this browser holds and removes the context they decrypted.'),
+    h('dl', { class: 'meta' },
+      h('dt', {}, 'Held now'), h('dd', { 'data-testid': 'held-now' }, describe(held?.label, held?.network, Object.keys(held?.roles ?? {}))),
+      h('dt', {}, 'The invite'), h('dd', { 'data-testid': 'incoming' }, describe(incoming.file.label, incoming.file.network, [...incoming.member.certificate.roles]))),
+    h('div', { class: 'row' },
+      h('button', { 'data-testid': 'accept-replace', onclick: async () => { await view.run('replace', async () => { await session.confirmReplace(); view.go('read') }) } },
+        otherNetwork ? 'Switch network and remove the old keys' : 'Replace my keys'),
+      h('button', { class: 'secondary', 'data-testid': 'keep-current', onclick: async () => { await view.run('replace', async () => { await session.keepCurrent() }) } }, 'Keep my current keys')),
+    errorBox(view.error('replace')))
+}
+
+function describe (label: string | undefined, network: string | undefined, roles: readonly string[]): string {
+  return `${label ?? 'no label'} · network ${network === undefined ? '?' : shortId(network)} · roles: ${roles.join(', ') || 'none'}`
+}
+
 function importPanel (session: Session, view: View, first: boolean): HTMLElement {
-  const text = h('textarea', { name: 'invite', rows: 5, placeholder: '{"format":"slurp-invite/1", …}  or the base64url text', required: true, spellcheck: 'false' }) as HTMLTextAreaElement
+  const text = h('textarea', { name: 'invite', rows: 5, placeholder: '{"format":"slurp-invite/1", …}, its base64url text, or a sealed invite', required: true, spellcheck: 'false', autocomplete: 'off' }) as HTMLTextAreaElement
   const file = h('input', {
     type: 'file',
     accept: '.json,.txt,application/json',
@@ -51,14 +97,18 @@ function importPanel (session: Session, view: View, first: boolean): HTMLElement
   })
   return h('section', { class: first ? 'panel narrow' : 'subpanel' },
     h(first ? 'h2' : 'h3', {}, first ? 'Join a slurp network' : 'Replace with another invite'),
-    first && h('p', {}, 'Ask your network admin for an invite. It holds a member key certified for your roles and the role keys you may read with; it never leaves this browser.'),
+    first && h('p', {}, 'Ask your network admin for an invite: a sealed link and its passphrase, or a file. It holds a member key certified for your roles and the role keys you may read with; it never leaves this browser.'),
     first && h('pre', { class: 'hint' }, 'slurp invite --roles backend_developer --label "Alice" --url http://127.0.0.1:4080/'),
     form(view, 'import', async data => {
-      await session.importInvite(data.get('invite') as string, data.get('passphrase') as string)
-      view.go('read')
+      await session.importInvite(data.get('invite') as string, {
+        invitePassphrase: data.get('invite-passphrase') as string,
+        vaultPassphrase: data.get('passphrase') as string
+      })
+      if (session.phase !== 'confirm-replace') view.go('read')
     },
     field('Invite', text),
     field('…or a file', file),
+    field('Invite passphrase (for a sealed invite)', h('input', { name: 'invite-passphrase', type: 'password', autocomplete: 'off' })),
     field('Passphrase to protect the keys (optional)', h('input', { name: 'passphrase', type: 'password', autocomplete: 'new-password' })),
     h('button', { type: 'submit' }, 'Import invite'))
   )

@@ -6,6 +6,8 @@ const PHASE_TEXT: Record<string, string> = {
   starting: 'Starting…',
   'no-keys': 'No keys yet',
   locked: 'Locked',
+  unseal: 'Sealed invite',
+  'confirm-replace': 'Replace keys?',
   connecting: 'Connecting…',
   connected: 'Connected',
   disconnected: 'No relay reachable — retrying'
