@@ -2,13 +2,20 @@
 // `npm start`: the product on its embedded defaults. Creates a network in
 // ./.slurp on first run (or $SLURP_DIR), shows it, and runs a local mesh of
 // three relays (data in .slurp/relay-N) until Ctrl-C.
+//   --show-invite (or SLURP_SHOW_INVITE=1)  also print the browser link and its passphrase
+//   --invite-only                            print them and exit (the mesh may be running elsewhere)
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { keptWebInvite } from './web-invite.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const cli = join(root, 'dist/relay/cli.js')
 const dir = process.env.SLURP_DIR ?? '.slurp'
+const flags = new Set(process.argv.slice(2))
+const inviteOnly = flags.has('--invite-only')
+const showInvite = inviteOnly || flags.has('--show-invite') || ['1', 'true', 'yes'].includes(process.env.SLURP_SHOW_INVITE ?? '')
+const webUrl = 'http://127.0.0.1:4080/'
 
 if (!existsSync(cli)) {
   console.error('dist/ is missing: run "npm install" (it builds), or "npm run build".')
@@ -32,6 +39,25 @@ if (!existsSync(join(dir, 'network.json'))) {
 }
 
 const policy = JSON.parse(slurp('policy', '--dir', dir))
+
+/** The kept browser invite (minted once, renewed near expiry): the link and passphrase only when asked. */
+function webInviteText () {
+  const invite = keptWebInvite({ cli: [cli], dir, webUrl, roles: policy.roles.map(r => r.name), policyVersion: policy.version })
+  const until = new Date(invite.notAfter).toISOString().slice(0, 10)
+  if (!showInvite) {
+    return `Your browser invite (every role, valid until ${until}) is kept in ${invite.path}, readable by you only.
+Print its link and passphrase with:  npm start -- --invite-only   (or start with --show-invite)`
+  }
+  return `Open the web peer with this link and enter the passphrase (every role, valid until ${until}).
+Both are secret; the link alone is sealed, so your browser history keeps nothing usable:
+  ${invite.url}
+  passphrase: ${invite.passphrase}`
+}
+
+if (inviteOnly) {
+  console.log(webInviteText())
+  process.exit(0)
+}
 console.log(`Policy version ${policy.version}, ${policy.roles.length} roles:\n`)
 const width = Math.max(...policy.roles.map(r => r.name.length))
 for (const role of policy.roles) {
@@ -85,17 +111,13 @@ try {
   process.exit(1)
 }
 
-// An invite for this browser: the admin's roles, with the keys in the URL's #fragment (never sent to a server).
-const webUrl = 'http://127.0.0.1:4080/'
-const inviteUrl = slurp('invite', '--dir', dir, '--roles', policy.roles.map(r => r.name).join(','), '--label', 'local admin', '--url', webUrl).trim()
 const webBuilt = existsSync(join(root, 'dist/web/index.html'))
 
 console.log(`
 The mesh is up: three relays, HTTP API on ${webUrl} (/health, /status, /metrics).
 ${webBuilt
-  ? `Open the web peer — this link carries your keys in its #fragment, so keep it to yourself:
-  ${inviteUrl}
-(or open ${webUrl} and import an invite from "slurp invite --dir ${dir} --roles ROLE").`
+  ? `${webInviteText()}
+(Or open ${webUrl} and import an invite file from "slurp invite --dir ${dir} --roles ROLE".)`
   : 'The web app is not built (run "npm run build"); the relays and the CLI work without it.'}
 Try the CLI in another terminal (alias slurp="node ${cli}"):
   echo '{"summary":"Entry point of the API server"}' | slurp put ucxl://project123/src/main.go --dir ${dir} --as backend_developer
