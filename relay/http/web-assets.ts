@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { extname, join, relative, sep } from 'node:path'
 import type { Hono } from 'hono'
+import { contentSecurityPolicy, webSocketSources } from './content-security.ts'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -42,13 +43,27 @@ export function registerWebRoutes (app: Hono, assets: ReadonlyMap<string, WebAss
     const path = c.req.path === '/' ? '/index.html' : c.req.path
     const asset = assets.get(path) ?? assets.get(`${path}.html`)
     if (asset === undefined) return await next()
+    // Pages get connect-src bounded to the relays' hosts (content-security.ts); scripts and styles need none.
+    const connect = asset.type.startsWith('text/html') ? webSocketSources(await bootstrapAddresses(app), c.req.url) : []
     return c.body(asset.body, 200, {
       'content-type': asset.type,
       'cache-control': path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
       // Role keys live in this page: no framing by other sites, no third-party scripts.
       'x-frame-options': 'DENY',
-      'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss: http: https:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+      'content-security-policy': contentSecurityPolicy(connect)
     })
   })
+}
+
+/** What this app answers at /v1/bootstrap (this relay and the certified relays it knows), asked in-process so the two never disagree. */
+async function bootstrapAddresses (app: Hono): Promise<string[]> {
+  try {
+    const response = await app.request('/v1/bootstrap')
+    if (!response.ok) return []
+    const body = await response.json() as { relays?: Array<{ multiaddrs?: unknown }> }
+    return (body.relays ?? []).flatMap(relay => Array.isArray(relay.multiaddrs) ? relay.multiaddrs.filter((a): a is string => typeof a === 'string') : [])
+  } catch {
+    return []
+  }
 }

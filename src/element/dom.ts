@@ -1,10 +1,12 @@
+import { showDirectionControls } from './bidi.ts'
+
 /** Children h() accepts: nodes, text, and nothing (false/undefined/null are skipped). */
 export type Child = Node | string | number | false | null | undefined | readonly Child[]
 
 /**
  * A DOM element from a tag, attributes (on* functions become listeners) and
- * children. Text always goes in as text nodes, never as HTML: decrypted
- * context is untrusted input.
+ * children. Text always goes in as text nodes, never as HTML, with direction
+ * override controls made visible (bidi.ts): decrypted context is untrusted input.
  */
 export function h (tag: string, attributes: Record<string, unknown> = {}, ...children: Child[]): HTMLElement {
   const node = document.createElement(tag)
@@ -22,6 +24,7 @@ function append (node: HTMLElement, children: readonly Child[]): void {
   for (const child of children) {
     if (child === undefined || child === null || child === false) continue
     if (Array.isArray(child)) append(node, child)
-    else node.append(typeof child === 'number' ? String(child) : child as Node | string)
+    else if (typeof child === 'string') node.append(showDirectionControls(child))
+    else node.append(typeof child === 'number' ? String(child) : child as Node)
   }
 }

@@ -150,7 +150,11 @@ export class SlurpContextElement extends HTMLElement {
 function style (): HTMLStyleElement {
   const node = document.createElement('style')
   node.textContent = `
-    :host { display: block; font: 14px/1.45 system-ui, sans-serif; border: 1px solid #d0d7de; border-radius: 8px; padding: 12px 14px; }
+    :host { display: block; font: 14px/1.45 system-ui, sans-serif; border: 1px solid #d0d7de; border-radius: 8px; padding: 12px 14px; min-width: 0; max-width: 100%; box-sizing: border-box; overflow-wrap: anywhere; }
+    /* Decrypted context is untrusted: long unbroken strings wrap inside the element instead of spilling into the host page, */
+    article { min-width: 0; overflow-x: auto; }
+    /* and each piece of text is its own bidi island, so a right-to-left override cannot reorder what follows it. */
+    h3, p, pre, footer, .tag { unicode-bidi: isolate; }
     h3 { margin: 0 0 6px; font-size: 15px; }
     p { margin: 4px 0; }
     pre { white-space: pre-wrap; background: #f6f8fa; padding: 8px; border-radius: 6px; margin: 6px 0; }

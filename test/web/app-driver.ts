@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import type { Page } from 'playwright'
 import { build } from 'vite'
 
@@ -37,4 +37,48 @@ export async function writeInApp (target: Page, address: string, summary: string
   await target.fill('form[data-form=write] textarea[name=body]', `Details of: ${summary}`)
   await target.click('form[data-form=write] button[type=submit]')
   await target.getByTestId('written').waitFor({ timeout: 20_000 })
+}
+
+/** The keys of the tab's decrypted cache (IndexedDB "slurp", store "context"), read straight from IndexedDB. */
+export async function cacheKeys (target: Page): Promise<string[]> {
+  return await target.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('slurp')
+      request.onsuccess = () => { resolve(request.result) }
+      request.onerror = () => { reject(request.error) }
+    })
+    try {
+      if (!db.objectStoreNames.contains('context')) return []
+      return await new Promise<string[]>((resolve, reject) => {
+        const request = db.transaction('context').objectStore('context').getAllKeys()
+        request.onsuccess = () => { resolve(request.result.map(String)) }
+        request.onerror = () => { reject(request.error) }
+      })
+    } finally {
+      db.close()
+    }
+  })
+}
+
+/**
+ * Every file of a Chromium profile except IndexedDB (where the key vault
+ * keeps the invite by design, sealed when the person sets a passphrase), as
+ * text in the two encodings Chromium writes strings in (UTF-8 and UTF-16).
+ */
+export async function profileTexts (userDataDir: string): Promise<Array<{ file: string, text: string }>> {
+  const found: Array<{ file: string, text: string }> = []
+  for (const entry of await readdir(userDataDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    const file = join(entry.parentPath, entry.name)
+    if (file.split(sep).some(part => part === 'IndexedDB')) continue
+    const bytes = await readFile(file).catch(() => undefined)
+    if (bytes === undefined) continue
+    found.push({ file, text: `${bytes.toString('latin1')}\n${bytes.toString('utf16le')}` })
+  }
+  return found
+}
+
+/** base64url runs in text decoded, so an invite carried as base64url JSON shows its secrets. */
+export function decodedRuns (text: string): string {
+  return (text.match(/[A-Za-z0-9_-]{64,}/g) ?? []).map(run => Buffer.from(run, 'base64url').toString('latin1')).join('\n')
 }

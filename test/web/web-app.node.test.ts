@@ -1,8 +1,11 @@
-import { rm } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, sep } from 'node:path'
 import { chromium } from 'playwright'
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inviteToFragment } from '../../src/invite/invite.ts'
+import { unsealInvite } from '../../src/invite/sealed.ts'
 import type { SlurpPeer } from '../../src/peer.ts'
 import type { RelayNode } from '../../src/relay.ts'
 import { createRelayApp } from '../../relay/http/app.ts'
@@ -10,8 +13,9 @@ import { serveHttp } from '../../relay/http/serve.node.ts'
 import type { HttpServer } from '../../relay/http/serve-types.ts'
 import { loadWebAssets } from '../../relay/http/web-assets.ts'
 import { startPeer, startRelays } from '../helpers/mesh.ts'
+import { slurp } from '../helpers/cli.ts'
 import { createTestInvite, createTestNetwork } from '../helpers/network.ts'
-import { buildApp, connected, readInApp, shot, writeInApp } from './app-driver.ts'
+import { buildApp, cacheKeys, connected, decodedRuns, profileTexts, readInApp, shot, writeInApp } from './app-driver.ts'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts'
 
 // The web app as users get it: built by vite, served by a relay's HTTP API,
@@ -150,6 +154,166 @@ describe('the web app in Chromium', () => {
     } finally {
       await other.close()
     }
+  })
+
+  // Issue 10 finding 10: a link with another network's invite silently replaced the
+  // keys, and what the old network decrypted stayed readable and in search.
+  it('asks before a second network\'s invite link replaces the keys, and drops the old network\'s cache once accepted', async () => {
+    const other = await browser.newContext()
+    try {
+      const first = await other.newPage()
+      await first.goto(`${server.url}/#invite=${inviteToFragment(await createTestInvite(network, ['backend_developer'], [], 'First network'))}`)
+      await connected(first)
+      await readInApp(first, FROM_NODE)
+      await expect.poll(async () => await first.getByTestId('summary').textContent(), { timeout: 20_000 }).toContain('Relays store')
+      expect((await cacheKeys(first)).filter(key => key.startsWith('context/'))).toHaveLength(1)
+      await first.close()
+
+      const second = await createTestNetwork()
+      const link = `${server.url}/#invite=${inviteToFragment(await createTestInvite(second, ['backend_developer'], [], 'Second network'))}`
+      const tab = await other.newPage()
+      await tab.goto(link)
+      const ask = tab.getByTestId('confirm-replace')
+      await ask.waitFor({ timeout: 20_000 })
+      expect(await ask.getAttribute('data-change')).toBe('other-network')
+      expect(await tab.getByTestId('held-now').textContent()).toContain('First network')
+      expect(await tab.getByTestId('incoming').textContent()).toContain('Second network')
+      await shot(tab, 'confirm-replace')
+      // Declining keeps the first network's keys and what they decrypted.
+      await tab.getByTestId('keep-current').click()
+      await connected(tab)
+      expect(await tab.evaluate(() => (globalThis as any).slurp.summary.label)).toBe('First network')
+      expect((await cacheKeys(tab)).filter(key => key.startsWith('context/'))).toHaveLength(1)
+
+      // The same link again (in the open tab: only the fragment changes), accepted this time.
+      await tab.evaluate(fragment => { location.hash = fragment }, new URL(link).hash)
+      await tab.getByTestId('accept-replace').click()
+      await tab.locator('[data-phase=connected], [data-phase=disconnected]').waitFor({ timeout: 30_000 })
+      expect(await tab.evaluate(() => (globalThis as any).slurp.summary.label)).toBe('Second network')
+      expect((await cacheKeys(tab)).filter(key => key.startsWith('context/'))).toEqual([])
+      await tab.click('[data-tab=search]')
+      await tab.fill('form[data-form=search] input[name=text]', 'relays')
+      await tab.click('form[data-form=search] button[type=submit]')
+      await tab.locator('.empty').waitFor()
+      expect(await tab.getByTestId('results').count()).toBe(0)
+    } finally {
+      await other.close()
+    }
+  })
+
+  // Issue 10 finding 10: the invite (member seed, role keys) stayed in Chromium's
+  // History, Favicons and Session files although the app calls replaceState.
+  it('leaves no invite secret in the browser profile after the default hand-over, `slurp invite --url`', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'slurp-profile-'))
+    const dir = join(base, 'net')
+    const profile = join(base, 'profile')
+    try {
+      expect((await slurp(['init', '--dir', dir])).code).toBe(0)
+      const made = await slurp(['invite', '--dir', dir, '--roles', 'backend_developer', '--label', 'Profile check', '--bootstrap', '/ip4/127.0.0.1/tcp/9/ws', '--url', `${server.url}/`])
+      expect(made.code).toBe(0)
+      const [link = '', line = ''] = made.stdout.toString().trim().split('\n')
+      const passphrase = line.replace(/^passphrase: /, '')
+      const sealed = new URL(link).hash.slice('#invite='.length)
+      const invite = await unsealInvite(sealed, passphrase)
+      const persistent = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+      try {
+        const tab = persistent.pages()[0] ?? await persistent.newPage()
+        await tab.goto(link)
+        await tab.getByTestId('unseal').waitFor({ timeout: 20_000 })
+        expect(tab.url()).not.toContain('invite=')
+        await tab.fill('form[data-form=unseal] input[name=invite-passphrase]', passphrase)
+        await tab.click('form[data-form=unseal] button[type=submit]')
+        await tab.locator('[data-phase=connected], [data-phase=disconnected]').waitFor({ timeout: 30_000 })
+        expect(await tab.evaluate(() => (globalThis as any).slurp.summary.label)).toBe('Profile check')
+      } finally {
+        // Closing shuts Chromium down, which writes History and the session files out.
+        await persistent.close()
+      }
+      const files = await profileTexts(profile)
+      // The link is there (so these are the right files, written out), but sealed.
+      expect(files.find(entry => entry.file.endsWith(`${sep}History`))?.text).toContain(sealed.slice(0, 64))
+      const secrets = [invite.member.key, ...Object.values(invite.roles).flat(), passphrase]
+      for (const { file, text } of files) {
+        const decoded = decodedRuns(text)
+        for (const secret of secrets) {
+          expect(text.includes(secret), `${file} holds a secret`).toBe(false)
+          expect(decoded.includes(secret), `${file} holds a secret in base64url`).toBe(false)
+        }
+        expect(/AGE-SECRET-KEY-1[0-9A-Z]{20}/.test(text) || /AGE-SECRET-KEY-1[0-9A-Z]{20}/.test(decoded), `${file} holds an age identity`).toBe(false)
+      }
+    } finally {
+      await rm(base, { recursive: true, force: true })
+    }
+  })
+
+  // Issue 10 finding 10: unbroken strings made the page 1.3 million px wide and the
+  // element spilled into its host page; "\u202Egnp.exe" displayed as "exe.png".
+  it('keeps long unbroken text within the page and the element, and isolates direction overrides', async () => {
+    const LONG = 'ucxl://webapp/docs/long-words'
+    const RTL = 'ucxl://webapp/docs/attachment'
+    const unbroken = 'W'.repeat(20_000)
+    await nodePeer.put(LONG, { summary: unbroken, body: `${unbroken}\n${unbroken}`, tags: ['T'.repeat(2000)] }, { as: 'backend_developer' })
+    await nodePeer.put(RTL, { summary: 'invoice \u202Egnp.exe', purpose: 'an attachment' }, { as: 'backend_developer' })
+    await readInApp(page, LONG)
+    await expect.poll(async () => (await page.getByTestId('summary').textContent())?.length, { timeout: 20_000 }).toBe(20_000)
+    const app = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }))
+    expect(app.scroll).toBeLessThanOrEqual(app.client)
+    await shot(page, 'long-text')
+    await readInApp(page, RTL)
+    await expect.poll(async () => await page.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('invoice [U+202E]gnp.exe')
+    expect(await page.getByTestId('summary').evaluate(node => getComputedStyle(node).unicodeBidi)).toBe('isolate')
+
+    const embed = await context.newPage()
+    try {
+      await embed.goto(`${server.url}/embed.html?address=${encodeURIComponent(LONG)}`)
+      await embed.locator('slurp-context[state=ready]').waitFor({ timeout: 20_000 })
+      const box = await embed.locator('slurp-context').evaluate(node => ({
+        scroll: node.scrollWidth,
+        client: node.clientWidth,
+        right: node.getBoundingClientRect().right,
+        parentRight: (node.parentElement as HTMLElement).getBoundingClientRect().right,
+        page: document.documentElement.scrollWidth,
+        viewport: document.documentElement.clientWidth
+      }))
+      expect(box.scroll).toBeLessThanOrEqual(box.client)
+      expect(box.right).toBeLessThanOrEqual(box.parentRight)
+      expect(box.page).toBeLessThanOrEqual(box.viewport)
+      await shot(embed, 'embed-long-text')
+      await embed.evaluate(address => { document.getElementById('context')?.setAttribute('address', address) }, RTL)
+      const summary = embed.locator('slurp-context [part=summary]')
+      await expect.poll(async () => await summary.textContent(), { timeout: 20_000 }).toBe('invoice [U+202E]gnp.exe')
+      expect(await summary.evaluate(node => getComputedStyle(node).unicodeBidi)).toBe('isolate')
+    } finally {
+      await embed.close()
+    }
+  })
+
+  // Issue 10 finding 10: ?relay= replaced every relay a tab knew.
+  it('adds ?relay= relays to the ones the page and the invite name', async () => {
+    const other = await browser.newContext()
+    try {
+      const tab = await other.newPage()
+      const extra = '/ip4/127.0.0.1/tcp/9/ws/p2p/12D3KooWGiZzNMozQkK7dTj62JQvVqMPZymBM1i5mAZeCUuhKsp2'
+      const invite = await createTestInvite(network, ['backend_developer'], ['/ip4/127.0.0.1/tcp/10/ws/p2p/12D3KooWGiZzNMozQkK7dTj62JQvVqMPZymBM1i5mAZeCUuhKsp2'], 'Relay list')
+      await tab.goto(`${server.url}/?relay=${encodeURIComponent(extra)}#invite=${inviteToFragment(invite)}`)
+      await connected(tab)
+      const known = await tab.evaluate(() => (globalThis as any).slurp.bootstrap as string[])
+      expect(known).toContain(extra)
+      expect(known).toContain(invite.bootstrap[0])
+      for (const relay of relays) expect(known.some(address => address.includes(relay.libp2p.peerId.toString()))).toBe(true)
+    } finally {
+      await other.close()
+    }
+  })
+
+  // Issue 10 finding 10: connect-src allowed WebSockets and http(s) to anywhere.
+  it('serves the app with connect-src bounded to its origin and the relays\' hosts', async () => {
+    const response = await fetch(`${server.url}/`)
+    const connect = (response.headers.get('content-security-policy') ?? '').split(';').map(part => part.trim()).find(part => part.startsWith('connect-src')) ?? ''
+    const sources = connect.split(' ').slice(1)
+    expect(sources).toContain("'self'")
+    expect(sources).toContain('ws://127.0.0.1:*')
+    for (const wide of ['ws:', 'wss:', 'http:', 'https:', '*']) expect(sources).not.toContain(wide)
   })
 
   it('reads from its cache with every relay stopped, keeps what was typed, and fits a phone screen', async () => {
