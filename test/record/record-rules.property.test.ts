@@ -117,7 +117,7 @@ describe('record rules, as properties', () => {
       const admitted: Array<[string, Uint8Array]> = []
       for (const [step, w] of writes.entries()) {
         const key = keys[w.key] as string
-        const bytes = await sign(step, { ...w, base: w.base === 'top' ? 'own' : w.base }, await held(origin, key))
+        const bytes = await sign(step, w, await held(origin, key))
         if (bytes === undefined) continue
         if (await origin.put(key, bytes).then(() => true, () => false)) admitted.push([key, bytes])
       }
