@@ -2,9 +2,10 @@ import { equalBytes } from '../encoding/bytes.ts'
 import { KeyedLock } from '../lock/keyed-lock.ts'
 import { SiblingLimitError, SlurpError, StaleRecordError, VersionConflictError, throwIfAborted } from '../errors.ts'
 import { checkClock, checkReplace } from '../record/admission.ts'
-import { decodeSiblings, encodeSiblings, mergeVersion, siblingSetDigest } from '../record/siblings.ts'
+import { boundSiblings, decodeSiblings, encodeSiblings, mergeVersion, siblingSetDigest } from '../record/siblings.ts'
 import type { MergeOutcome } from '../record/siblings.ts'
 import { encodeEnvelope } from '../record/envelope.ts'
+import type { RecordEnvelope } from '../record/envelope.ts'
 import { validateRecord } from '../record/validator.ts'
 import type { RecordOrigin, ValidationContext } from '../record/validator.ts'
 import type { KVStore, StoreOptions } from '../store/types.ts'
@@ -168,7 +169,7 @@ export class RecordKeeper {
       this.building ??= (async () => {
         const index = new Map<string, Uint8Array>()
         for await (const [key, value] of this.store.list(`${PREFIX}/`, options)) {
-          index.set(key.slice(PREFIX.length + 1), siblingSetDigest(decodeSiblings(value)))
+          index.set(key.slice(PREFIX.length + 1), siblingSetDigest(held(value)))
         }
         return index
       })().finally(() => { this.building = undefined })
@@ -196,7 +197,7 @@ export class RecordKeeper {
 
   private async readSiblings (key: string, options: StoreOptions) {
     const bytes = await this.store.get(storeKey(key), options)
-    return bytes === undefined ? [] : decodeSiblings(bytes)
+    return bytes === undefined ? [] : held(bytes)
   }
 
   // A failing metrics hook must never change what a put or get answers.
@@ -206,6 +207,15 @@ export class RecordKeeper {
       report(this.metrics)
     } catch {}
   }
+}
+
+/**
+ * A stored sibling set as the keeper sees it: within the sibling bounds, so a
+ * set stored before they existed is never served past a frame (the next
+ * write stores it bounded).
+ */
+function held (bytes: Uint8Array): RecordEnvelope[] {
+  return boundSiblings(decodeSiblings(bytes))
 }
 
 function droppedReason (reason: 'author' | 'limit'): string {

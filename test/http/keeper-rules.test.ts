@@ -10,7 +10,7 @@ import type { PutOptions } from '../../src/keeper/record-keeper.ts'
 import { decodeEnvelope } from '../../src/record/envelope.ts'
 import { sealRecord } from '../../src/record/seal.ts'
 import type { SealedRecord } from '../../src/record/seal.ts'
-import { MAX_SIBLING_SET_BYTES } from '../../src/record/siblings.ts'
+import { MAX_SIBLING_SET_BYTES, decodeSiblings, encodeSiblings } from '../../src/record/siblings.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import { createTestMember, createTestNetwork } from '../helpers/network.ts'
 import type { TestMember } from '../helpers/network.ts'
@@ -119,6 +119,27 @@ describe('sibling bounds (issue 10 finding 3)', () => {
     const top = increment(held.map(bytes => decodeEnvelope(bytes).clock).reduce(merge, {}), id(honest))
     expect((await put(keeper, key, { member: honest, role: 'backend_developer', clock: top })).outcome).toBe('replaced')
     expect((await keeper.get(key)).length).toBe(1)
+  }, 60_000)
+})
+
+describe('sibling sets stored before the bounds (issue 10 finding 3)', () => {
+  it('are served within the bounds, and stored bounded by the next write', async () => {
+    const store = createMemoryStore()
+    await store.open()
+    const keeper = new RecordKeeper({ store, validation: () => ({ rootPublicKey: network.root.publicKey, policy: network.policy }) })
+    const key = await dhtKey('ucxl://project123/siblings/legacy')
+    const versions = []
+    for (let i = 0; i < 10; i++) {
+      const member = await createTestMember(network, ['backend_developer'])
+      versions.push((await sealed(key, { member, role: 'backend_developer', clock: increment({}, id(member)), size: 1_000_000 })).envelope)
+    }
+    await store.put(`records/${key}`, encodeSiblings(versions))
+    const served = await keeper.get(key)
+    expect(served.length).toBeLessThan(10)
+    expect(served.reduce((sum, record) => sum + record.length, 0)).toBeLessThanOrEqual(MAX_SIBLING_SET_BYTES)
+    const writer = await createTestMember(network, ['backend_developer'])
+    await put(keeper, key, { member: writer, role: 'backend_developer', clock: increment({}, id(writer)) })
+    expect(decodeSiblings(await store.get(`records/${key}`) as Uint8Array).reduce((sum, v) => sum + v.ciphertext.length, 0)).toBeLessThanOrEqual(MAX_SIBLING_SET_BYTES)
   }, 60_000)
 })
 
