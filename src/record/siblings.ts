@@ -13,8 +13,12 @@ import type { RecordEnvelope } from './envelope.ts'
  * versions ("siblings"); usually one. A newer version replaces every version
  * it dominates; a dominated or equal one is stale and changes nothing.
  *
- * Every bound below is a function of the versions alone, never of the order
- * they arrived in, so relays that receive the same versions hold the same set.
+ * Every bound below lets go of versions by the deterministic order, never by
+ * arrival, so relays that exchange what they hold (anti-entropy) end with the
+ * same set. (Arrival order alone can still differ in one case: a version
+ * dominated only by one that a bound let go is stale on a relay that saw the
+ * dominating one first, and kept on one that did not; the exchange brings it
+ * to both.)
  */
 export const MAX_SIBLINGS = 64
 /**
