@@ -1,8 +1,12 @@
 import { Hono } from 'hono'
+import { WriteAdmission } from '../../src/admission/write-admission.ts'
 import { MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from '../../src/metrics/registry.ts'
+import { memberQuotaOf } from '../../src/trust/policy.ts'
 import { describeError, errorJson } from './error-response.ts'
 import { registerBootstrapRoute } from './bootstrap.ts'
 import { registerHealthRoutes } from './health.ts'
+import { rateLimitByAddress } from './rate-limit.ts'
+import type { RateLimitOptions } from './rate-limit.ts'
 import { registerRecordRoutes } from './records.ts'
 import { createRelayMetrics } from './relay-metrics.ts'
 import type { RelayLike } from './relay-like.ts'
@@ -21,6 +25,8 @@ export interface RelayAppOptions {
   readonly onError?: (error: unknown) => void
   /** The built web app to serve at / (see loadWebAssets); none by default. */
   readonly web?: ReadonlyMap<string, WebAsset>
+  /** The per-address limit on /v1/* (the gateway and bootstrap); on by default, false turns it off. */
+  readonly rateLimit?: RateLimitOptions | false
 }
 
 /**
@@ -46,14 +52,17 @@ export function createRelayApp (options: RelayAppOptions): Hono {
     return c.body(registry.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE })
   })
 
-  registerRecordRoutes(app, relay)
+  // Before any route: a client past its rate costs no more than this check.
+  if (options.rateLimit !== false) app.use('/v1/*', rateLimitByAddress(options.rateLimit ?? {}))
+  registerRecordRoutes(app, relay, relay.admission ?? new WriteAdmission({ quota: () => memberQuotaOf(relay.currentPolicy) }))
   registerBootstrapRoute(app, relay)
   if (options.web !== undefined) registerWebRoutes(app, options.web)
 
   app.notFound(c => errorJson(c, 404, 'ERR_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`))
   app.onError((error, c) => {
-    const { status, code, message } = describeError(error)
-    if (status >= 500) options.onError?.(error)
+    const { status, code, message, retryAfterSeconds } = describeError(error)
+    if (status >= 500 && status !== 507) options.onError?.(error)
+    if (retryAfterSeconds !== undefined) c.header('retry-after', String(retryAfterSeconds))
     return errorJson(c, status, code, message)
   })
   return app

@@ -2,8 +2,8 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import {
-  AbortError, NetworkError, NotFoundError, RecordTooLargeError, ReplicationError, SlurpError, StaleRecordError,
-  StorageError, UnsupportedRuntimeError
+  AbortError, NetworkError, NotFoundError, QuotaExceededError, RateLimitedError, RecordTooLargeError, ReplicationError, SlurpError, StaleRecordError,
+  StorageError, StorageFullError, UnsupportedRuntimeError
 } from '../../src/errors.ts'
 
 /** Every error the API answers has this body; `code` is a src/errors.ts code a client can map back. */
@@ -15,6 +15,8 @@ export interface DescribedError {
   readonly status: ContentfulStatusCode
   readonly code: string
   readonly message: string
+  /** For a 429: when to try again (the Retry-After header). */
+  readonly retryAfterSeconds?: number
 }
 
 // Failures on the relay's side: their messages may name files or peers, so
@@ -24,9 +26,15 @@ const SERVER_SIDE = [StorageError, NetworkError, ReplicationError, UnsupportedRu
 /**
  * The HTTP answer for a thrown error. Anything a caller sent wrong is a 400
  * with the relay's own code and message (the same ones a libp2p peer gets),
- * except a stale version (409) and an oversize record (413).
+ * except a stale version (409), an oversize record (413), a used-up quota
+ * (429 with Retry-After) and a relay whose disk is full (507).
  */
 export function describeError (error: unknown): DescribedError {
+  if (error instanceof QuotaExceededError || error instanceof RateLimitedError) {
+    return { status: 429, code: error.code, message: error.message, retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)) }
+  }
+  // The relay says it is full in so many words (not a masked 500): the writer should go elsewhere.
+  if (error instanceof StorageFullError) return { status: 507, code: error.code, message: error.message }
   if (error instanceof StaleRecordError) return { status: 409, code: error.code, message: error.message }
   if (error instanceof RecordTooLargeError) return { status: 413, code: error.code, message: error.message }
   if (error instanceof NotFoundError) return { status: 404, code: error.code, message: error.message }

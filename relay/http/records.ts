@@ -1,4 +1,5 @@
 import type { Context, Hono, Next } from 'hono'
+import type { WriteAdmission } from '../../src/admission/write-admission.ts'
 import { bodyLimit } from 'hono/body-limit'
 import { parseRecordKey } from '../../src/gateway/record-key.ts'
 import { decodeEnvelope } from '../../src/record/envelope.ts'
@@ -18,7 +19,7 @@ export const BODY_SLACK_BYTES = 1024
  * a validated write should finish even if its client hangs up, and Deno fires
  * that signal after every successful response too (warning on first use).
  */
-export function registerRecordRoutes (app: Hono, relay: RelayLike): void {
+export function registerRecordRoutes (app: Hono, relay: RelayLike, admission: Pick<WriteAdmission, 'admit'>): void {
   app.use('/v1/records/*', async (c, next) => {
     if (!relay.running) return errorJson(c, 503, 'ERR_UNAVAILABLE', 'the relay is starting')
     await next()
@@ -39,7 +40,9 @@ export function registerRecordRoutes (app: Hono, relay: RelayLike): void {
   app.put('/v1/records/:key', limitBody(relay), async c => {
     const key = parseRecordKey(c.req.param('key') ?? '')
     const bytes = new Uint8Array(await c.req.arrayBuffer())
-    const { outcome, siblings } = await relay.keeper.put(key, bytes)
+    // Cheap checks first (free space, that it is a record, its member's
+    // quota), then the keeper's validation with its signature checks.
+    const { outcome, siblings } = await admission.admit(bytes, async () => await relay.keeper.put(key, bytes))
     return c.json({ key, outcome, siblings })
   })
 }

@@ -1,3 +1,4 @@
+import type { WriteAdmission } from '../../src/admission/write-admission.ts'
 import type { RelayNode } from '../../src/relay.ts'
 
 /**
@@ -7,6 +8,12 @@ import type { RelayNode } from '../../src/relay.ts'
 export type RelayLike = Pick<RelayNode, 'keeper' | 'libp2p' | 'running' | 'startedAt' | 'currentPolicy' | 'multiaddrs'> & {
   /** A relay's replication manager; a standalone gateway has none. */
   readonly replication?: Pick<RelayNode['replication'], 'summary'>
+  /**
+   * The relay's checks before a first-hand write (free space, per-member
+   * quotas), shared with its record protocol so a member's quota is one per
+   * relay. Without one the app makes its own from the policy's quotas.
+   */
+  readonly admission?: Pick<WriteAdmission, 'admit'>
 }
 
 export function uptimeSeconds (relay: RelayLike): number {

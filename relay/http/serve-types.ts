@@ -3,7 +3,13 @@
  * picked by the `#serve` import condition) takes and returns.
  */
 export interface FetchApp {
-  fetch (request: Request): Response | Promise<Response>
+  fetch (request: Request, env?: ClientEnv): Response | Promise<Response>
+}
+
+/** What every runtime's server tells the app about a request's client (hono's `c.env`). */
+export interface ClientEnv {
+  /** The address of the TCP peer (no proxy header is believed). */
+  readonly remoteAddress?: string | undefined
 }
 
 export interface ServeOptions {

@@ -5,10 +5,11 @@ import type { FetchApp, HttpServer, ServeOptions } from './serve-types.ts'
 // The slice of Bun's API used here, so no Bun type package is needed.
 interface BunServer {
   readonly port: number
+  requestIP (request: Request): { address: string } | null
   stop (closeActiveConnections?: boolean): Promise<void> | void
 }
 interface BunGlobal {
-  serve (options: { hostname: string, port: number, fetch: (request: Request) => Response | Promise<Response> }): BunServer
+  serve (options: { hostname: string, port: number, fetch: (request: Request, server: BunServer) => Response | Promise<Response> }): BunServer
 }
 
 /** Serves a fetch-style app (hono) with Bun.serve. */
@@ -19,7 +20,8 @@ export async function serveHttp (app: FetchApp, options: ServeOptions): Promise<
   const server = bun.serve({
     hostname: options.hostname,
     port: options.port,
-    fetch: async request => await app.fetch(request)
+    // The client's address, for the gateway's per-address rate limit.
+    fetch: async (request, bunServer) => await app.fetch(request, { remoteAddress: bunServer.requestIP(request)?.address })
   })
   let closing: Promise<void> | undefined
   // stop(false) lets requests in flight finish, like Node's close().

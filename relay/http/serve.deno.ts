@@ -9,7 +9,7 @@ interface DenoServer {
   shutdown (): Promise<void>
 }
 interface DenoGlobal {
-  serve (options: { hostname: string, port: number, onListen?: (addr: { port: number }) => void }, handler: (request: Request) => Response | Promise<Response>): DenoServer
+  serve (options: { hostname: string, port: number, onListen?: (addr: { port: number }) => void }, handler: (request: Request, info: { remoteAddr?: { hostname?: string } }) => Response | Promise<Response>): DenoServer
 }
 
 /** Serves a fetch-style app (hono) with Deno.serve. */
@@ -22,7 +22,8 @@ export async function serveHttp (app: FetchApp, options: ServeOptions): Promise<
     port: options.port,
     // Deno prints "Listening on …" unless told otherwise; the caller reports the URL.
     onListen: () => {}
-  }, async request => await app.fetch(request))
+  // The client's address, for the gateway's per-address rate limit.
+  }, async (request, info) => await app.fetch(request, { remoteAddress: info.remoteAddr?.hostname }))
   const port = server.addr.port
   let closing: Promise<void> | undefined
   // shutdown() stops accepting and waits for requests in flight.

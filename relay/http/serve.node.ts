@@ -14,7 +14,9 @@ export async function serveHttp (app: FetchApp, options: ServeOptions): Promise<
   throwIfAborted(options.signal)
   const server = await new Promise<ServerType>((resolve, reject) => {
     const listening: ServerType = serve({
-      fetch: async request => await app.fetch(request),
+      // The client's address, for the gateway's per-address rate limit.
+      fetch: async (request, env: { incoming?: { socket?: { remoteAddress?: string } } }) =>
+        await app.fetch(request, { remoteAddress: env.incoming?.socket?.remoteAddress }),
       hostname: options.hostname,
       port: options.port,
       // Left alone, it replaces the process-wide Request and Response with its own.

@@ -1,4 +1,5 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { WriteAdmission } from '../admission/write-admission.ts'
 import { SlurpError, VersionConflictError } from '../errors.ts'
 import type { RecordKeeper } from '../keeper/record-keeper.ts'
 import { RECORD_PROTOCOL, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './record-messages.ts'
@@ -12,19 +13,29 @@ import type { SendOptions } from './request-response.ts'
  * the keeper (validation and version order) and gets an explicit answer the
  * writer can count as an acknowledgement.
  */
-export async function serveRecords (node: Libp2p, keeper: RecordKeeper): Promise<void> {
-  await serveRequests(node, RECORD_PROTOCOL, async (bytes, signal) =>
-    encodeResponse(await answer(keeper, decodeRequest(bytes), signal)))
+export interface ServeRecordsOptions {
+  /**
+   * Free space and per-member quotas, checked before a put is validated
+   * (issue 10 finding 9). Puts on this protocol are first-hand writes;
+   * replication between relays goes through sync and is not counted.
+   */
+  readonly admission?: Pick<WriteAdmission, 'admit'>
 }
 
-async function answer (keeper: RecordKeeper, request: RecordRequest, signal: AbortSignal): Promise<RecordResponse> {
+export async function serveRecords (node: Libp2p, keeper: RecordKeeper, options: ServeRecordsOptions = {}): Promise<void> {
+  await serveRequests(node, RECORD_PROTOCOL, async (bytes, signal) =>
+    encodeResponse(await answer(keeper, decodeRequest(bytes), signal, options)))
+}
+
+async function answer (keeper: RecordKeeper, request: RecordRequest, signal: AbortSignal, options: ServeRecordsOptions): Promise<RecordResponse> {
   const empty = { code: '', message: '', outcome: '', siblings: 0, records: [] }
   try {
     if (request.op === 'get') {
       const records = await keeper.get(request.key, { signal })
       return { ...empty, status: 'ok', records, siblings: records.length }
     }
-    const result = await keeper.put(request.key, request.record, { signal, ...(request.ifNewest === true ? { ifNewest: true } : {}) })
+    const put = async () => await keeper.put(request.key, request.record, { signal, ...(request.ifNewest === true ? { ifNewest: true } : {}) })
+    const result = options.admission === undefined ? await put() : await options.admission.admit(request.record, put, signal)
     return { ...empty, status: 'ok', outcome: result.outcome, siblings: result.siblings }
   } catch (error) {
     if (error instanceof VersionConflictError) {
