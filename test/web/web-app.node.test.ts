@@ -5,7 +5,7 @@ import { chromium } from 'playwright'
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inviteToFragment } from '../../src/invite/invite.ts'
-import { unsealInvite } from '../../src/invite/sealed.ts'
+import { GENERATED_PASSPHRASE_WORK_FACTOR, generateInvitePassphrase, sealInvite, unsealInvite } from '../../src/invite/sealed.ts'
 import type { SlurpPeer } from '../../src/peer.ts'
 import type { RelayNode } from '../../src/relay.ts'
 import { createRelayApp } from '../../relay/http/app.ts'
@@ -52,8 +52,14 @@ afterAll(async () => {
 
 describe('the web app in Chromium', () => {
   it('joins the mesh from an invite link and writes; a Node peer reads it decrypted', async () => {
+    // The default hand-over (slurp invite --url): a sealed link, opened with its passphrase.
     const invite = await createTestInvite(network, ['backend_developer'], [], 'Alice (browser)')
-    await page.goto(`${server.url}/#invite=${inviteToFragment(invite)}`)
+    const passphrase = generateInvitePassphrase()
+    await page.goto(`${server.url}/#invite=${await sealInvite(invite, passphrase, { workFactor: GENERATED_PASSPHRASE_WORK_FACTOR })}`)
+    await page.getByTestId('unseal').waitFor({ timeout: 20_000 })
+    await shot(page, 'unseal')
+    await page.fill('form[data-form=unseal] input[name=invite-passphrase]', passphrase)
+    await page.click('form[data-form=unseal] button[type=submit]')
     await connected(page)
     expect(page.url()).not.toContain('invite=')
     expect(await page.getByTestId('relay-count').textContent()).toBe('3 relays')
@@ -246,6 +252,28 @@ describe('the web app in Chromium', () => {
     }
   })
 
+  // Issue 10 finding 10: embed.html never removed an invite from its URL.
+  it('the embedding example takes a sealed invite link: out of the address bar at once, opened with its passphrase', async () => {
+    const other = await browser.newContext()
+    try {
+      const embed = await other.newPage()
+      const passphrase = generateInvitePassphrase()
+      const sealed = await sealInvite(await createTestInvite(network, ['backend_developer'], [], 'Embedded'), passphrase, { workFactor: GENERATED_PASSPHRASE_WORK_FACTOR })
+      await embed.goto(`${server.url}/embed.html?address=${encodeURIComponent(FROM_TAB)}#invite=${sealed}`)
+      await embed.locator('#unseal:not([hidden])').waitFor({ timeout: 20_000 })
+      expect(embed.url()).not.toContain('invite=')
+      await embed.fill('#unseal input[name=passphrase]', 'not the passphrase')
+      await embed.click('#unseal button[type=submit]')
+      await expect.poll(async () => await embed.locator('#embed-status').textContent()).toContain('wrong passphrase')
+      await embed.fill('#unseal input[name=passphrase]', passphrase)
+      await embed.click('#unseal button[type=submit]')
+      await embed.locator('slurp-context[state=ready]').waitFor({ timeout: 20_000 })
+      expect(await embed.locator('slurp-context [part=summary]').textContent()).toBe('HTTP server entry point')
+    } finally {
+      await other.close()
+    }
+  })
+
   // Issue 10 finding 10: unbroken strings made the page 1.3 million px wide and the
   // element spilled into its host page; "\u202Egnp.exe" displayed as "exe.png".
   it('keeps long unbroken text within the page and the element, and isolates direction overrides', async () => {
@@ -260,8 +288,12 @@ describe('the web app in Chromium', () => {
     expect(app.scroll).toBeLessThanOrEqual(app.client)
     await shot(page, 'long-text')
     await readInApp(page, RTL)
-    await expect.poll(async () => await page.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('invoice [U+202E]gnp.exe')
-    expect(await page.getByTestId('summary').evaluate(node => getComputedStyle(node).unicodeBidi)).toBe('isolate')
+    // Text and style read in one task: a re-render (a newer version, a refresh) may replace the node between two calls.
+    const appSummary = async (): Promise<{ text: string | null, bidi: string } | undefined> => await page.evaluate(() => {
+      const node = document.querySelector('[data-testid=summary]')
+      return node === null ? undefined : { text: node.textContent, bidi: getComputedStyle(node).unicodeBidi }
+    })
+    await expect.poll(appSummary, { timeout: 20_000 }).toEqual({ text: 'invoice [U+202E]gnp.exe', bidi: 'isolate' })
 
     const embed = await context.newPage()
     try {
@@ -280,9 +312,11 @@ describe('the web app in Chromium', () => {
       expect(box.page).toBeLessThanOrEqual(box.viewport)
       await shot(embed, 'embed-long-text')
       await embed.evaluate(address => { document.getElementById('context')?.setAttribute('address', address) }, RTL)
-      const summary = embed.locator('slurp-context [part=summary]')
-      await expect.poll(async () => await summary.textContent(), { timeout: 20_000 }).toBe('invoice [U+202E]gnp.exe')
-      expect(await summary.evaluate(node => getComputedStyle(node).unicodeBidi)).toBe('isolate')
+      const elementSummary = async (): Promise<{ text: string | null, bidi: string } | undefined> => await embed.evaluate(() => {
+        const node = document.querySelector('slurp-context')?.shadowRoot?.querySelector('[part=summary]')
+        return node === null || node === undefined ? undefined : { text: node.textContent, bidi: getComputedStyle(node).unicodeBidi }
+      })
+      await expect.poll(elementSummary, { timeout: 20_000 }).toEqual({ text: 'invoice [U+202E]gnp.exe', bidi: 'isolate' })
     } finally {
       await embed.close()
     }

@@ -51,7 +51,7 @@ function unsealPanel (session: Session, view: View): HTMLElement {
       await session.unseal(data.get('invite-passphrase') as string, data.get('passphrase') as string)
       view.go('read')
     },
-    field('Invite passphrase', h('input', { name: 'invite-passphrase', type: 'password', autocomplete: 'off', required: true, autofocus: true, spellcheck: 'false' })),
+    field('Invite passphrase', h('input', { name: 'invite-passphrase', type: 'password', autocomplete: 'one-time-code', required: true, autofocus: true, spellcheck: 'false' })),
     field('Passphrase to protect the keys in this browser (optional)', h('input', { name: 'passphrase', type: 'password', autocomplete: 'new-password' })),
     h('div', { class: 'row' },
       h('button', { type: 'submit' }, 'Open invite'),
@@ -108,7 +108,7 @@ function importPanel (session: Session, view: View, first: boolean): HTMLElement
     },
     field('Invite', text),
     field('…or a file', file),
-    field('Invite passphrase (for a sealed invite)', h('input', { name: 'invite-passphrase', type: 'password', autocomplete: 'off' })),
+    field('Invite passphrase (for a sealed invite)', h('input', { name: 'invite-passphrase', type: 'password', autocomplete: 'one-time-code' })),
     field('Passphrase to protect the keys (optional)', h('input', { name: 'passphrase', type: 'password', autocomplete: 'new-password' })),
     h('button', { type: 'submit' }, 'Import invite'))
   )
