@@ -2,6 +2,7 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
 import { DEFAULT_MAX_RECORD_BYTES } from '../trust/policy.ts'
 import type { Policy } from '../trust/policy.ts'
 import { PartialBytesBudget } from './partial-budget.ts'
+import { relayRoster } from './relay-roster.ts'
 
 /** The largest request or answer a channel carries. */
 export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
@@ -30,7 +31,8 @@ export interface InboundLimitsInit {
   readonly maxFrameBytes?: () => number
   /**
    * Peers that may send frames up to MAX_MESSAGE_BYTES (sync batches, large
-   * sibling sets): certified relays. Nobody by default.
+   * sibling sets) and use the whole budget. Default: the relays the node's
+   * roster certifies (none on a node made without the network's root key).
    */
   readonly trusted?: (peer: PeerId) => boolean
 }
@@ -59,7 +61,7 @@ const limitsByNode = new WeakMap<Libp2p, InboundLimits>()
 export function limitInbound (node: Libp2p, init: InboundLimitsInit = {}): InboundLimits {
   const partialBytes = init.partialBytes ?? DEFAULT_PARTIAL_BYTES
   const untrusted = init.maxFrameBytes ?? (() => DEFAULT_MAX_RECORD_BYTES + FRAME_OVERHEAD_BYTES)
-  const trusted = init.trusted ?? (() => false)
+  const trusted = init.trusted ?? (peer => relayRoster(node)?.isCertified(peer) === true)
   const limits: InboundLimits = {
     budget: new PartialBytesBudget(
       partialBytes,
