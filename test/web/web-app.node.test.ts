@@ -331,6 +331,8 @@ describe('the web app in Chromium', () => {
       const invite = await createTestInvite(network, ['backend_developer'], ['/ip4/127.0.0.1/tcp/10/ws/p2p/12D3KooWGiZzNMozQkK7dTj62JQvVqMPZymBM1i5mAZeCUuhKsp2'], 'Relay list')
       await tab.goto(`${server.url}/?relay=${encodeURIComponent(extra)}#invite=${inviteToFragment(invite)}`)
       await connected(tab)
+      // An unsealed link still works, and the app says that history keeps it.
+      await tab.getByTestId('leaked-link').waitFor()
       const known = await tab.evaluate(() => (globalThis as any).slurp.bootstrap as string[])
       expect(known).toContain(extra)
       expect(known).toContain(invite.bootstrap[0])

@@ -66,11 +66,11 @@ function render (cleared?: ReadonlySet<string>): void {
   restoreDrafts(root, drafts, cleared)
 }
 
-/** Keys that came in an unsealed link stay in the browser's history: say so, and what to do. */
+/** An unsealed invite link stays in the browser's history files: say so, and what to do. */
 function leakedLinkNote (): HTMLElement {
   return h('div', { class: 'note warn', role: 'note', 'data-testid': 'leaked-link' },
-    h('strong', {}, 'Your keys came in an unsealed link. '),
-    'Browsers keep every opened link, fragment included, in their history files. Delete this page from your history (Ctrl+H), and ask your admin for sealed links (slurp invite --url) or invite files. ',
+    h('strong', {}, 'This tab was opened with an unsealed invite link. '),
+    'Browsers keep every opened link, fragment included, in their history files, so the keys in it are there now. Delete this page from your history (Ctrl+H), and ask your admin for sealed links (slurp invite --url) or invite files. ',
     h('button', { class: 'link', onclick: () => { session.leakedLink = false; render() } }, 'Dismiss'))
 }
 

@@ -51,7 +51,7 @@ export class Session extends EventTarget {
   sealed: string | undefined
   /** An invite waiting for the person to accept replacing the keys held (phase "confirm-replace"). */
   pending: PendingReplacement | undefined
-  /** Set when the keys came from an unsealed #invite= link: the browser's history holds them. */
+  /** Set once the page was opened with an unsealed #invite= link: the browser's history holds that invite. */
   leakedLink = false
 
   /** Reads the vault, takes an invite from the URL fragment if there is one, and joins. */
@@ -75,10 +75,9 @@ export class Session extends EventTarget {
       this.set('unseal')
       return true
     }
-    // An unsealed link: its invite is in this browser's history now; the app says so once imported.
-    const opened = await openInvite(parseInvite(fragment))
+    // An unsealed link: its invite is in this browser's history now, accepted or not; the app says so.
     this.leakedLink = true
-    await this.offer(opened, undefined)
+    await this.offer(await openInvite(parseInvite(fragment)), undefined)
     return true
   }
 
@@ -116,25 +115,23 @@ export class Session extends EventTarget {
   /** The person declined: the invite is dropped, the keys held stay. */
   async keepCurrent (): Promise<void> {
     this.pending = undefined
-    this.leakedLink = false
     await this.resume()
   }
 
   /** Asks before an invite replaces another membership; takes it at once otherwise. */
   private async offer (opened: OpenedInvite, vaultPassphrase: string | undefined): Promise<void> {
+    // Read afresh: another tab of this origin may have changed the vault since this one looked.
+    this.summary = await this.vault.summary()
     const change = membershipChange(this.summary, opened.file)
-    if (change === 'same') {
-      // The link this browser already joined with: nothing to replace (a protected vault still asks for its passphrase).
-      this.leakedLink = false
-      return await this.resume()
-    }
+    // The link this browser already joined with: nothing to replace (a protected vault still asks for its passphrase).
+    if (change === 'same') return await this.resume()
     if (change === 'none') return await this.accept(opened, vaultPassphrase)
     this.pending = { opened, change, vaultPassphrase: vaultPassphrase === '' ? undefined : vaultPassphrase }
     this.set('confirm-replace')
   }
 
   private async accept (opened: OpenedInvite, vaultPassphrase: string | undefined): Promise<void> {
-    const change = membershipChange(this.summary, opened.file)
+    const change = membershipChange(await this.vault.summary(), opened.file)
     await this.peer?.stop()
     this.peer = undefined
     this.opened = undefined
