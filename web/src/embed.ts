@@ -6,6 +6,7 @@ import type { InviteFile } from '../../src/index.browser.ts'
 import { isSealedInvite, unsealInvite } from '../../src/invite/sealed.ts'
 import { relaysToDial } from './bootstrap.ts'
 import { takeInviteFragment } from './fragment.ts'
+import { VAULT_CHANNEL } from './vault-channel.ts'
 
 // First thing: an invite in the fragment leaves the address bar (its secrets must not sit there or be copied on).
 const fragment = takeInviteFragment()
@@ -48,6 +49,13 @@ async function main (): Promise<void> {
   // Every relay the page knows of: ?relay=, the serving relay's list, and the invite's.
   const peer = await createBrowserPeerFromInvite(invite, { bootstrap: await relaysToDial(invite.bootstrap) })
   await peer.start()
+  // The app replaced or removed the keys in another tab: this page's peer stops, so nothing of the old network is read or cached again.
+  if (typeof BroadcastChannel !== 'undefined') {
+    new BroadcastChannel(VAULT_CHANNEL).onmessage = () => {
+      peer.stop().catch(() => {})
+      status.textContent = 'The keys in this browser changed: reload the page.'
+    }
+  }
   defineSlurpContext({ peer })
   status.textContent = `Connected to ${peer.status().relays.length} relay(s).`
 }

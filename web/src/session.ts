@@ -8,6 +8,7 @@ import { membershipChange } from '../../src/vault/membership-change.ts'
 import type { MembershipChange } from '../../src/vault/membership-change.ts'
 import { relaysToDial } from './bootstrap.ts'
 import { takeInviteFragment } from './fragment.ts'
+import { VAULT_CHANNEL } from './vault-channel.ts'
 
 /**
  * `unseal`: a sealed invite link waits for its passphrase. `confirm-replace`:
@@ -53,6 +54,35 @@ export class Session extends EventTarget {
   pending: PendingReplacement | undefined
   /** Set once the page was opened with an unsealed #invite= link: the browser's history holds that invite. */
   leakedLink = false
+  /**
+   * Tabs of this origin share one vault and one cache: when one replaces or
+   * removes the keys, the others stop their peers at once (an old peer still
+   * running would keep filling the cache with the old network's context) and
+   * take up what the vault holds now.
+   */
+  private readonly tabs = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(VAULT_CHANNEL)
+
+  constructor () {
+    super()
+    if (this.tabs !== undefined) {
+      this.tabs.onmessage = () => {
+        this.followVault().catch(() => {})
+      }
+    }
+  }
+
+  /** Another tab changed the vault: leave the old membership, carry on with the new one (or the unlock form). */
+  private async followVault (): Promise<void> {
+    const summary = await this.vault.summary()
+    if (summary?.network === this.summary?.network && summary?.member === this.summary?.member && summary?.savedAt === this.summary?.savedAt) return
+    await this.peer?.stop()
+    this.peer = undefined
+    this.opened = undefined
+    this.passphrase = undefined
+    this.pending = undefined
+    this.summary = summary
+    await this.resume()
+  }
 
   /** Reads the vault, takes an invite from the URL fragment if there is one, and joins. */
   async init (): Promise<void> {
@@ -140,6 +170,7 @@ export class Session extends EventTarget {
     this.passphrase = vaultPassphrase === '' ? undefined : vaultPassphrase
     this.summary = await this.vault.save(opened.file, this.passphrase === undefined ? {} : { passphrase: this.passphrase })
     this.pending = undefined
+    this.tabs?.postMessage({ changed: 'membership' })
     await this.use(opened)
   }
 
@@ -193,6 +224,7 @@ export class Session extends EventTarget {
     await clearBrowserCache()
     this.summary = undefined
     this.leakedLink = false
+    this.tabs?.postMessage({ changed: 'removed' })
     this.set('no-keys')
   }
 
