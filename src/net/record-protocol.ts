@@ -24,7 +24,17 @@ export interface ServeRecordsOptions {
 
 export async function serveRecords (node: Libp2p, keeper: RecordKeeper, options: ServeRecordsOptions = {}): Promise<void> {
   await serveRequests(node, RECORD_PROTOCOL, async (bytes, signal) =>
-    encodeResponse(await answer(keeper, decodeRequest(bytes), signal, options)))
+    encodeResponse(await answer(keeper, decodeRequest(bytes), signal, options)), {
+    // Read past without being held; the writer learns why, as from the keeper.
+    oversize: (length, limit) => encodeResponse({
+      status: 'rejected',
+      code: 'ERR_RECORD_TOO_LARGE',
+      message: `a record request of ${length} bytes is over this relay's limit of ${limit}`,
+      outcome: '',
+      siblings: 0,
+      records: []
+    })
+  })
 }
 
 async function answer (keeper: RecordKeeper, request: RecordRequest, signal: AbortSignal, options: ServeRecordsOptions): Promise<RecordResponse> {

@@ -1,6 +1,6 @@
 import type { Stream } from '@libp2p/interface'
 import { NetworkError } from '../errors.ts'
-import { FrameAssembler } from './frame-assembler.ts'
+import { FrameAssembler, SkippedFrame } from './frame-assembler.ts'
 import { DEFAULT_FRAME_DEADLINE_MS, FRAME_OVERHEAD_BYTES, MAX_MESSAGE_BYTES } from './inbound-limits.ts'
 import type { PartialBytesBudget } from './partial-budget.ts'
 import { MAX_FRAME_ID, decodeFrame, encodeFrame } from './request-frames.ts'
@@ -16,6 +16,13 @@ export const CHANNEL_IDLE_MS = 30_000
 export interface ReadLimits {
   /** The largest frame accepted, read as each frame begins. Default MAX_MESSAGE_BYTES plus overhead. */
   readonly maxFrameBytes?: () => number
+  /**
+   * Frames over maxFrameBytes and up to MAX_MESSAGE_BYTES plus overhead are
+   * read past without being held, and reported here with their id and kind (so
+   * the sender can be told why); longer ones reset the stream. Without it
+   * every frame over maxFrameBytes resets the stream.
+   */
+  readonly onSkipped?: (frame: Omit<Frame, 'payload'>, length: number) => void
   /** A frame begun must be finished within this, or the stream is reset. Default 30 s. */
   readonly frameDeadlineMs?: number
   /**
@@ -34,7 +41,10 @@ export interface ReadLimits {
  * starts, and what it holds is given back.
  */
 export function readFrames (stream: Stream, onFrame: (frame: Frame) => void, limits: ReadLimits = {}): void {
-  const assembler = new FrameAssembler(limits.maxFrameBytes ?? (() => MAX_MESSAGE_BYTES + FRAME_OVERHEAD_BYTES))
+  const assembler = new FrameAssembler({
+    maxFrameBytes: limits.maxFrameBytes ?? (() => MAX_MESSAGE_BYTES + FRAME_OVERHEAD_BYTES),
+    ...(limits.onSkipped === undefined ? {} : { skipUpTo: MAX_MESSAGE_BYTES + FRAME_OVERHEAD_BYTES })
+  })
   const deadlineMs = limits.frameDeadlineMs ?? DEFAULT_FRAME_DEADLINE_MS
   const budget = limits.budget
   let held = 0
@@ -83,17 +93,17 @@ export function readFrames (stream: Stream, onFrame: (frame: Frame) => void, lim
     if (done) return
     const chunk = event.data instanceof Uint8Array ? event.data : event.data.subarray()
     const trusted = budget?.trusted() ?? true
-    // The chunk is in memory already; what matters is that it is not kept.
-    if (!hold(held + chunk.length, trusted)) return
     const before = assembler.inFrame
-    let bodies: Uint8Array[]
+    let bodies: Array<Uint8Array | SkippedFrame>
     try {
       bodies = assembler.push(chunk)
     } catch (error) {
       fail(new NetworkError(`malformed request channel frame: ${(error as Error).message}`, { cause: error }), 'tooLarge')
       return
     }
-    // Only what the assembler still holds (its allocation) stays taken.
+    // The chunk is in memory already (the muxer's window bounds it); what the
+    // budget governs is what stays: the assembler's unfinished frame. A chunk
+    // that would leave more than the budget has room for resets this stream.
     if (!hold(assembler.pending, trusted)) return
     // The deadline runs from a frame's first byte to its last.
     if (!assembler.inFrame || bodies.length > 0 || !before) {
@@ -108,7 +118,12 @@ export function readFrames (stream: Stream, onFrame: (frame: Frame) => void, lim
     for (const body of bodies) {
       if (done) return
       try {
-        onFrame(decodeFrame(body))
+        if (body instanceof SkippedFrame) {
+          const { id, kind } = decodeFrame(body.head)
+          limits.onSkipped?.({ id, kind }, body.length)
+        } else {
+          onFrame(decodeFrame(body))
+        }
       } catch (error) {
         fail(new NetworkError(`malformed request channel frame: ${(error as Error).message}`, { cause: error }))
         return

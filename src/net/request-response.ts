@@ -41,14 +41,23 @@ export type RequestHandler = (request: Uint8Array, signal: AbortSignal, from: Pe
  * the node's inbound limits (see limitInbound), shared by every protocol the
  * node serves: set them before serving.
  */
-export async function serveRequests (node: Libp2p, protocol: string, handle: RequestHandler): Promise<void> {
+export async function serveRequests (node: Libp2p, protocol: string, handle: RequestHandler, options: ServeOptions = {}): Promise<void> {
   await node.handle(protocol, (stream: Stream, connection) => {
-    answerChannel(stream, connection.remotePeer, handle, inboundLimitsOf(node))
+    answerChannel(stream, connection.remotePeer, handle, inboundLimitsOf(node), options)
   }, { maxInboundStreams: 64, runOnLimitedConnection: false })
 }
 
+export interface ServeOptions {
+  /**
+   * The answer to a request over the sender's frame limit (read past, never
+   * held): the protocol's own refusal, so the sender learns why. Without it
+   * the sender gets a failure with the sizes.
+   */
+  readonly oversize?: (length: number, limit: number) => Uint8Array
+}
+
 /** The answering end of a request channel: each request handled as it arrives, answered with its id. */
-function answerChannel (stream: Stream, from: PeerId, handle: RequestHandler, limits: InboundLimits): void {
+function answerChannel (stream: Stream, from: PeerId, handle: RequestHandler, limits: InboundLimits, options: ServeOptions): void {
   const closed = new AbortController()
   let inFlight = 0
   const finishIfDone = (): void => {
@@ -57,6 +66,8 @@ function answerChannel (stream: Stream, from: PeerId, handle: RequestHandler, li
       stream.close().catch(error => { stream.abort(error as Error) })
     }
   }
+  // A stranger's frames stop at one record's size; larger ones are read past and refused.
+  const maxFrameBytes = (): number => limits.trusted(from) ? MAX_MESSAGE_BYTES + FRAME_OVERHEAD_BYTES : limits.untrustedFrameBytes()
   stream.addEventListener('close', () => { closed.abort(new NetworkError('request channel closed')) })
   stream.addEventListener('remoteCloseWrite', finishIfDone)
   readFrames(stream, frame => {
@@ -71,7 +82,18 @@ function answerChannel (stream: Stream, from: PeerId, handle: RequestHandler, li
     answer(stream, frame, from, handle, AbortSignal.any([closed.signal, AbortSignal.timeout(INCOMING_TIMEOUT_MS)]))
       .finally(() => { inFlight--; finishIfDone() })
   }, {
-    maxFrameBytes: () => limits.trusted(from) ? MAX_MESSAGE_BYTES + FRAME_OVERHEAD_BYTES : limits.untrustedFrameBytes(),
+    maxFrameBytes,
+    onSkipped: ({ id, kind }, length) => {
+      if (kind !== 'request') {
+        stream.abort(new NetworkError(`a ${kind} frame arrived where only requests are expected`))
+        return
+      }
+      const limit = maxFrameBytes()
+      const reply: Frame = options.oversize === undefined
+        ? { id, kind: 'failure', payload: new TextEncoder().encode(`a request of ${length} bytes is over this peer's limit of ${limit}`) }
+        : { id, kind: 'answer', payload: options.oversize(length, limit) }
+      if (stream.writeStatus === 'writable') sendFrame(stream, reply).catch(error => { stream.abort(error as Error) })
+    },
     frameDeadlineMs: limits.frameDeadlineMs,
     budget: { pool: limits.budget, peer: from.toString(), trusted: () => limits.trusted(from) }
   })

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { CodecError } from '../../src/codec/reader.ts'
 import { concatBytes } from '../../src/encoding/bytes.ts'
 import { NetworkError } from '../../src/errors.ts'
-import { FrameAssembler } from '../../src/net/frame-assembler.ts'
+import { FrameAssembler, SkippedFrame } from '../../src/net/frame-assembler.ts'
 import { MAX_FRAME_ID, decodeFrame, encodeFrame } from '../../src/net/request-frames.ts'
 import type { Frame } from '../../src/net/request-frames.ts'
 
@@ -17,7 +17,7 @@ const frame: fc.Arbitrary<Frame> = fc.record({
 function readAll (chunks: Uint8Array[]): Frame[] {
   const assembler = new FrameAssembler(() => 1024 * 1024)
   const frames: Frame[] = []
-  for (const chunk of chunks) for (const body of assembler.push(chunk)) frames.push(decodeFrame(body))
+  for (const chunk of chunks) for (const body of assembler.push(chunk)) frames.push(decodeFrame(body as Uint8Array))
   expect(assembler.pending).toBe(0)
   return frames
 }
@@ -68,5 +68,23 @@ describe('request channel frames', () => {
     // The next frame's length (400) is judged by the limit when it completes.
     limit = 200
     expect(() => fresh.push(Uint8Array.of(0x03))).toThrow(/over this peer's limit of 200/)
+  })
+
+  it('read past a frame over the ceiling but within the skip limit, keeping only its head', () => {
+    const assembler = new FrameAssembler({ maxFrameBytes: () => 100, skipUpTo: 10_000 })
+    const big = encodeFrame({ id: 7, kind: 'request', payload: new Uint8Array(5000).fill(9) })
+    const small = encodeFrame({ id: 8, kind: 'request', payload: new Uint8Array(10) })
+    const out: Array<Uint8Array | SkippedFrame> = []
+    for (let at = 0; at < big.length; at += 700) {
+      out.push(...assembler.push(big.subarray(at, at + 700)))
+      expect(assembler.pending).toBeLessThanOrEqual(2 + 16)
+    }
+    out.push(...assembler.push(small))
+    expect(out).toHaveLength(2)
+    expect(out[0]).toBeInstanceOf(SkippedFrame)
+    expect((out[0] as SkippedFrame).length).toBe(5002)
+    expect(decodeFrame((out[0] as SkippedFrame).head).id).toBe(7)
+    expect(decodeFrame(out[1] as Uint8Array).id).toBe(8)
+    expect(() => assembler.push(encodeFrame({ id: 9, kind: 'request', payload: new Uint8Array(20_000) }))).toThrow(NetworkError)
   })
 })

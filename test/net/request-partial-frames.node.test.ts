@@ -113,17 +113,26 @@ describe('unfinished frames (issue 10 finding 2)', () => {
     await expect.poll(() => limits.budget.heldBy(strangerId), { timeout: 15_000 }).toBe(0)
   })
 
-  it('reset a frame over the ceiling for a peer that is not trusted, and take it from a trusted one', async () => {
+  it('read past a frame over a stranger\'s ceiling and refuse it, reset one over any limit, and take large frames from a trusted peer', async () => {
+    const big = new Uint8Array(2 * MiB).fill(3)
+    const held = limits.budget.held
+    // Read past, never held: the stranger is told why, and its channel stays.
+    await expect(sendRequest(stranger, server.peerId, ECHO, big, { timeoutMs: 20_000 })).rejects.toThrow(/over this peer's limit/)
+    expect(limits.budget.held).toBe(held)
+    expect(utf8Decode(await sendRequest(stranger, server.peerId, ECHO, utf8Encode('small')))).toBe('echo small')
+    // On the record protocol the refusal is the record protocol's own.
+    const answer = await requestRecord(stranger, server.peerId, { op: 'put', key: '/slurp/ucxl/too-large', record: big }, { timeoutMs: 20_000 })
+    expect(answer).toMatchObject({ status: 'rejected', code: 'ERR_RECORD_TOO_LARGE' })
+    // Over what any peer may send: the stream is reset.
     const tooLarge = limits.budget.resets.tooLarge
     const stream = await stranger.dialProtocol(server.peerId, ECHO)
-    stream.send(frameStart(2 * MiB, 16))
+    stream.send(frameStart(16 * MiB, 16))
     await closedWhenDone(stream)
     expect(limits.budget.resets.tooLarge).toBe(tooLarge + 1)
-    // The same size from a trusted peer (a certified relay) is read and answered.
-    const big = new Uint8Array(2 * MiB).fill(3)
-    const answer = await sendRequest(relayPeer, server.peerId, ECHO, big, { timeoutMs: 20_000 })
-    expect(answer.length).toBe(big.length + 5)
-    expect(utf8Decode(answer.subarray(0, 5))).toBe('echo ')
+    // The same 2 MiB from a trusted peer (a certified relay) is read and answered.
+    const echoed = await sendRequest(relayPeer, server.peerId, ECHO, big, { timeoutMs: 20_000 })
+    expect(echoed.length).toBe(big.length + 5)
+    expect(utf8Decode(echoed.subarray(0, 5))).toBe('echo ')
   })
 
   it('reset a stream that begins a frame and does not finish it in time', async () => {
