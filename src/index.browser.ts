@@ -1,5 +1,6 @@
 export * from './index.ts'
 export { BrowserPeer, createBrowserPeer, createBrowserPeerFromInvite } from './browser-peer.ts'
 export type { BrowserPeerInit } from './browser-peer.ts'
+export { bindCacheToNetwork, clearBrowserCache } from './browser-cache.ts'
 export { SlurpContextElement, defineSlurpContext } from './element/slurp-context.ts'
 export type { SlurpContextOptions } from './element/slurp-context.ts'

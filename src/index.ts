@@ -12,10 +12,11 @@ export { AUTHORITY_LEVELS, CONTENT_TYPES, DEFAULT_ROLES, DEFAULT_WRITE_RULES, co
 export type { AuthorityLevel, ContentType, RoleDefinition, RoleTable, WriteRules } from './roles/index.ts'
 
 export {
-  decodeCertificate, encodeCertificate, generateSigningKey, issueCertificate, parsePolicy, seedFromPem, seedToPem,
-  signPolicy, signingKeyFromSeed, verifyCertificate, verifyPolicy, verifySignature
+  certifyWithRoot, decodeCertificate, decodeRelayCertificate, encodeCertificate, encodeRelayCertificate, generateSigningKey, issueCertificate,
+  issueRelayCertificate, parsePolicy, seedFromPem, seedToPem, signPolicy, signingKeyFromSeed, verifyCertificate, verifyPolicy,
+  verifyRelayCertificate, verifySignature
 } from './trust/index.ts'
-export type { CertificateRequest, MembershipCertificate, Policy, PolicyDraft, PolicyRole, SignedPolicy, SigningKey } from './trust/index.ts'
+export type { CertificateRequest, MembershipCertificate, Policy, PolicyDraft, PolicyRole, RelayCertificate, SignedPolicy, SigningKey } from './trust/index.ts'
 
 export { RoleKeyring, decrypt, decryptWithKeyring, encryptForRole, encryptToRecipients, generateRoleKey, keyFingerprint, recipientOf } from './crypto/index.ts'
 export type { Decrypted, EncryptOptions, RoleKeyPair } from './crypto/index.ts'
@@ -34,6 +35,9 @@ export type { BatchOperation, CacheStats, CachedStore, KVStore, ListOptions, Sto
 
 export { INVITE_FORMAT, createInvite, formatInvite, inviteToFragment, openInvite, parseInvite, withIdentity, withoutRole } from './invite/invite.ts'
 export type { CreateInviteOptions, InviteFile, OpenedInvite } from './invite/invite.ts'
+export { GENERATED_PASSPHRASE_WORK_FACTOR, generateInvitePassphrase, isSealedInvite, sealInvite, unsealInvite } from './invite/sealed.ts'
+export { membershipChange, memberOf } from './vault/membership-change.ts'
+export type { MembershipChange } from './vault/membership-change.ts'
 export { KeyVault } from './vault/key-vault.ts'
 export type { KeyVaultOptions, VaultSummary } from './vault/key-vault.ts'
 export { formatIdentityFile, parseIdentityFile } from './crypto/identity-file.ts'

@@ -6,3 +6,5 @@ export { certificateMemberId, decodeCertificate, encodeCertificate, issueCertifi
 export type { CertificateCheck, CertificateRequest, MembershipCertificate } from './certificate.ts'
 export { signedPayload } from './domain.ts'
 export type { SignatureDomain } from './domain.ts'
+export { certifyWithRoot, decodeRelayCertificate, encodeRelayCertificate, issueRelayCertificate, verifyRelayCertificate } from './relay-certificate.ts'
+export type { RelayCertificate } from './relay-certificate.ts'

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAge } from '../helpers/age-cli.ts'
 import { slurp } from '../helpers/cli.ts'
 import { openInvite, parseInvite } from '../../src/invite/invite.ts'
+import { isSealedInvite, unsealInvite } from '../../src/invite/sealed.ts'
 
 let base: string
 let dir: string
@@ -37,9 +38,15 @@ describe('slurp CLI', () => {
     expect(opened.bootstrap).toEqual(['/ip4/127.0.0.1/tcp/4002/ws'])
     const url = await slurp(['invite', '--dir', dir, '--roles', 'observer', '--url', 'http://127.0.0.1:4080/'])
     expect(url.code).toBe(0)
-    const link = new URL(url.stdout.toString().trim())
+    const [first = '', second = ''] = url.stdout.toString().trim().split('\n')
+    const link = new URL(first)
     expect(link.origin + link.pathname).toBe('http://127.0.0.1:4080/')
-    expect((await openInvite(parseInvite(new URLSearchParams(link.hash.slice(1)).get('invite') ?? ''))).keyring.roles()).toEqual(['observer'])
+    // The link alone opens nothing: the invite is sealed under the passphrase printed on the next line.
+    const sealed = new URLSearchParams(link.hash.slice(1)).get('invite') ?? ''
+    expect(isSealedInvite(sealed)).toBe(true)
+    expect(() => parseInvite(sealed)).toThrow()
+    expect(second).toMatch(/^passphrase: \S+$/)
+    expect((await openInvite(await unsealInvite(sealed, second.slice('passphrase: '.length)))).keyring.roles()).toEqual(['observer'])
     expect((await slurp(['invite', '--dir', dir])).code).toBe(2)
     expect((await slurp(['invite', '--dir', dir, '--roles', 'nobody'])).stderr).toMatch(/not in the policy/)
   })
