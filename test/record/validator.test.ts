@@ -128,4 +128,17 @@ describe('record validator', () => {
     expect(encodeEnvelope(decodeEnvelope(record.bytes))).toEqual(record.bytes)
     expect(() => decodeEnvelope(record.bytes.subarray(0, 10))).toThrow(InvalidRecordError)
   })
+
+  // Issue 10 finding 5: a record is judged by its certificate at its signed
+  // time; only a member's first write must also hold a certificate valid now.
+  it('judges a replica at its signed time, a member\'s write also now', async () => {
+    const record = await makeRecord()
+    const later = { ...context, now: () => backend.certificate.notAfter + 30 * 86_400_000 }
+    await expect(validateRecord(record.bytes, later, undefined, { origin: 'replica' })).resolves.toBeDefined()
+    await expect(validateRecord(record.bytes, later, undefined, { origin: 'member' })).rejects.toThrow(ExpiredCertificateError)
+    await expect(validateRecord(record.bytes, later)).rejects.toThrow(ExpiredCertificateError)
+    // Signed outside its certificate's window: refused whatever the origin.
+    const backdated = await sealRecord({ ...decodeEnvelope(record.bytes), signer: backend.signer, updated: backend.certificate.notBefore - 1, created: backend.certificate.notBefore - 1 })
+    await expect(validateRecord(backdated.bytes, context, undefined, { origin: 'replica' })).rejects.toThrow(ExpiredCertificateError)
+  })
 })
