@@ -39,7 +39,9 @@ export interface RelayAppOptions {
 export function createRelayApp (options: RelayAppOptions): Hono {
   const { relay } = options
   const registry = options.metrics ?? new MetricsRegistry()
-  const relayMetrics = createRelayMetrics(registry, relay)
+  // One admission for the record protocol and the gateway: one quota per member at this relay.
+  const admission = relay.admission ?? new WriteAdmission({ quota: () => memberQuotaOf(relay.currentPolicy) })
+  const relayMetrics = createRelayMetrics(registry, relay, admission)
   const app = new Hono()
 
   registerHealthRoutes(app, relay, {
@@ -53,8 +55,12 @@ export function createRelayApp (options: RelayAppOptions): Hono {
   })
 
   // Before any route: a client past its rate costs no more than this check.
-  if (options.rateLimit !== false) app.use('/v1/*', rateLimitByAddress(options.rateLimit ?? {}))
-  registerRecordRoutes(app, relay, relay.admission ?? new WriteAdmission({ quota: () => memberQuotaOf(relay.currentPolicy) }))
+  const rateLimit = options.rateLimit
+  if (rateLimit !== false) {
+    const limited = registry.counter({ name: 'slurp_gateway_rate_limited_total', help: 'Requests to /v1/* answered 429 for their client address\'s rate.' })
+    app.use('/v1/*', rateLimitByAddress({ ...rateLimit, onLimited: () => { limited.inc(); rateLimit?.onLimited?.() } }))
+  }
+  registerRecordRoutes(app, relay, admission)
   registerBootstrapRoute(app, relay)
   if (options.web !== undefined) registerWebRoutes(app, options.web)
 

@@ -16,6 +16,8 @@ export interface RateLimitOptions {
   readonly now?: () => number
   /** Addresses tracked before full buckets are forgotten. Default 10,000. */
   readonly maxTracked?: number
+  /** Told about every request refused (for metrics). */
+  readonly onLimited?: () => void
 }
 
 interface Bucket { tokens: number, at: number }
@@ -49,6 +51,7 @@ export function rateLimitByAddress (options: RateLimitOptions = {}): MiddlewareH
     bucket.tokens = Math.min(burst, bucket.tokens + Math.max(0, at - bucket.at) * perMs)
     bucket.at = at
     if (bucket.tokens < 1) {
+      options.onLimited?.()
       const seconds = Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000))
       c.header('retry-after', String(seconds))
       return errorJson(c, 429, 'ERR_RATE_LIMITED', `too many requests from this address: retry in ${seconds} s`)

@@ -13,7 +13,7 @@ export type RelayLike = Pick<RelayNode, 'keeper' | 'libp2p' | 'running' | 'start
    * quotas), shared with its record protocol so a member's quota is one per
    * relay. Without one the app makes its own from the policy's quotas.
    */
-  readonly admission?: Pick<WriteAdmission, 'admit'>
+  readonly admission?: Pick<WriteAdmission, 'admit'> & Partial<Pick<WriteAdmission, 'refused'>>
 }
 
 export function uptimeSeconds (relay: RelayLike): number {

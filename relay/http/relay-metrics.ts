@@ -1,4 +1,5 @@
 import { createKeeperMetrics } from '../../src/metrics/keeper-metrics.ts'
+import { inboundLimitsOf } from '../../src/net/inbound-limits.ts'
 import type { MetricsRegistry } from '../../src/metrics/registry.ts'
 import type { RelayLike } from './relay-like.ts'
 import { routingTableSize, uptimeSeconds } from './relay-like.ts'
@@ -13,7 +14,7 @@ export interface RelayMetrics {
  * hook is attached here unless the keeper was built with one) and gauges read
  * from the relay's current state.
  */
-export function createRelayMetrics (registry: MetricsRegistry, relay: RelayLike): RelayMetrics {
+export function createRelayMetrics (registry: MetricsRegistry, relay: RelayLike, admission: RelayLike['admission'] = relay.admission): RelayMetrics {
   const keeperMetrics = createKeeperMetrics(registry)
   relay.keeper.metrics ??= keeperMetrics
   const held = registry.gauge({ name: 'slurp_records_held', help: 'Keys this relay holds records for.' })
@@ -26,8 +27,13 @@ export function createRelayMetrics (registry: MetricsRegistry, relay: RelayLike)
   const moved = registry.gauge({ name: 'slurp_replication_bytes_moved_total', help: 'Envelope bytes sent or taken in by repair and anti-entropy.' })
   const rounds = registry.gauge({ name: 'slurp_replication_anti_entropy_rounds_total', help: 'Digest exchanges with other relays.' })
   const cleaned = registry.gauge({ name: 'slurp_replication_cleaned_up_total', help: 'Records dropped after their new closest relays confirmed them.' })
+  // Issue 10 findings 2 and 9: what the relay refused to hold or take.
+  const refused = registry.gauge({ name: 'slurp_writes_refused_total', help: 'First-hand writes refused before validation, by reason (ERR_QUOTA_EXCEEDED, ERR_STORAGE_FULL).', labelNames: ['reason'] })
+  const partial = registry.gauge({ name: 'slurp_partial_frame_bytes', help: 'Bytes of unfinished request-channel frames held now, every stream together.' })
+  const resets = registry.gauge({ name: 'slurp_partial_frame_resets_total', help: 'Inbound request-channel streams reset, by why (budget, deadline, tooLarge).', labelNames: ['reason'] })
   return {
     async refresh (signal) {
+      for (const [reason, count] of Object.entries(admission?.refused ?? {})) refused.set(count, { reason })
       uptime.set(uptimeSeconds(relay))
       // Before start (or after stop) the store is closed and the node absent:
       // the node gauges read zero and the record count keeps its last value.
@@ -39,6 +45,9 @@ export function createRelayMetrics (registry: MetricsRegistry, relay: RelayLike)
       held.set(await relay.keeper.count(signal === undefined ? {} : { signal }))
       peers.set(relay.libp2p.getPeers().length)
       routing.set(routingTableSize(relay))
+      const { budget } = inboundLimitsOf(relay.libp2p)
+      partial.set(budget.held)
+      for (const [reason, count] of Object.entries(budget.resets)) resets.set(count, { reason })
       const summary = relay.replication?.summary()
       if (summary !== undefined) {
         for (const state of ['healthy', 'degraded', 'critical'] as const) health.set(summary[state], { health: state })

@@ -1,4 +1,4 @@
-import { StaleRecordError } from '../errors.ts'
+import { QuotaExceededError, StaleRecordError, StorageFullError } from '../errors.ts'
 import { decodeEnvelope } from '../record/envelope.ts'
 import { certificateMemberId } from '../trust/certificate.ts'
 import { MemberQuotas } from './member-quotas.ts'
@@ -23,6 +23,8 @@ export interface WriteAdmissionInit {
  */
 export class WriteAdmission {
   readonly quotas: MemberQuotas
+  /** Writes refused here, by error code (ERR_QUOTA_EXCEEDED, ERR_STORAGE_FULL), for metrics. */
+  readonly refused: Record<string, number> = {}
   private readonly storage: StorageGuard | undefined
 
   constructor (init: WriteAdmissionInit) {
@@ -39,6 +41,15 @@ export class WriteAdmission {
    * quota of the member it names).
    */
   async admit<T extends { readonly outcome: string }> (record: Uint8Array, put: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    try {
+      return await this.admitted(record, put, signal)
+    } catch (error) {
+      if (error instanceof QuotaExceededError || error instanceof StorageFullError) this.refused[error.code] = (this.refused[error.code] ?? 0) + 1
+      throw error
+    }
+  }
+
+  private async admitted<T extends { readonly outcome: string }> (record: Uint8Array, put: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     await this.storage?.check(record.length, signal)
     let member: string
     try {

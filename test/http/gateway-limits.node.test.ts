@@ -10,7 +10,7 @@ import type { RelayLike } from '../../relay/http/relay-like.ts'
 import { serveHttp } from '../../relay/http/serve.node.ts'
 import { startRelays } from '../helpers/mesh.ts'
 import { createTestMember, createTestNetwork } from '../helpers/network.ts'
-import { hashOf, tamper, writeRecord } from './fixtures.ts'
+import { hashOf, sample, tamper, writeRecord } from './fixtures.ts'
 
 // Issue 10 finding 9 at the HTTP gateway: nothing limited a client's request
 // rate (a PUT with a bogus signature costs ~20 ms of CPU), a member's writes,
@@ -86,6 +86,9 @@ describe('gateway limits (issue 10 finding 9)', () => {
     now += 30_000
     expect((await put(app, records[2]!.key, records[2]!.bytes)).status).toBe(200)
     expect((await put(app, records[3]!.key, records[3]!.bytes)).status).toBe(429)
+    const metrics = await (await app.request('/metrics')).text()
+    expect(sample(metrics, 'slurp_writes_refused_total', { reason: 'ERR_QUOTA_EXCEEDED' })).toBe(2)
+    expect(sample(metrics, 'slurp_partial_frame_bytes')).toBe(0)
   })
 
   it('refuses writes with 507 ERR_STORAGE_FULL while free space is under the floor, and takes them again once there is room', async () => {
@@ -122,6 +125,7 @@ describe('gateway limits (issue 10 finding 9)', () => {
     expect((await from('2001:db8:1:2:ffff::9')).status).toBe(429)
     clock += 1000
     expect((await from('192.0.2.1')).status).toBe(400)
+    expect(sample(await (await app.request('/metrics')).text(), 'slurp_gateway_rate_limited_total')).toBe(2)
     expect(addressBlock('::ffff:192.0.2.7')).toBe('192.0.2.7')
     expect(addressBlock('2001:DB8:0:0:1::1')).toBe('2001:db8:0:0::/64')
   })
