@@ -131,7 +131,8 @@ describe('gateway limits (issue 10 finding 9)', () => {
   })
 
   it('limits by the TCP peer address on a real server, with no header to spoof', async () => {
-    const server = await serveHttp(createRelayApp({ relay, rateLimit: { requestsPerMinute: 1, burst: 2 } }), { hostname: '127.0.0.1', port: 0 })
+    const app = createRelayApp({ relay, rateLimit: { requestsPerMinute: 1, burst: 2 } })
+    const server = await serveHttp(app, { hostname: '127.0.0.1', port: 0 })
     try {
       const statuses = []
       for (let i = 0; i < 3; i++) {
@@ -140,6 +141,8 @@ describe('gateway limits (issue 10 finding 9)', () => {
         statuses.push(response.status)
       }
       expect(statuses).toEqual([404, 404, 429])
+      // The server named the client (127.0.0.1): a request it did not name is in another bucket.
+      expect((await app.request(`/v1/records/${'B'.repeat(43)}`)).status).toBe(404)
     } finally {
       await server.close()
     }
