@@ -25,10 +25,10 @@ export { compare as compareClocks, dominates, increment as incrementClock, merge
 export type { ClockOrder, VectorClock } from './clock/index.ts'
 
 export {
-  createContextRecord, decodeEnvelope, decodeSiblings, encodeEnvelope, encodeSiblings, mergeVersion, openContextRecord,
-  parseContextItem, selectWinner, validateRecord
+  MAX_SIBLING_SET_BYTES, createContextRecord, decodeEnvelope, decodeSiblings, encodeEnvelope, encodeSiblings, mergeVersion, openContextRecord,
+  parseContextItem, recordKey, selectWinner, suggestionKey, validateRecord
 } from './record/index.ts'
-export type { Author, ContextDraft, ContextItem, MergeOutcome, MergeResult, RecordEnvelope, ValidationContext } from './record/index.ts'
+export type { Author, ContextDraft, ContextItem, MergeOutcome, MergeResult, RecordEnvelope, RecordOrigin, ValidationContext } from './record/index.ts'
 
 export { createCachedStore, createIdbStore, createMemoryStore } from './store/index.ts'
 export type { BatchOperation, CacheStats, CachedStore, KVStore, ListOptions, StoreOptions } from './store/index.ts'
@@ -42,6 +42,6 @@ export { KeyVault } from './vault/key-vault.ts'
 export type { KeyVaultOptions, VaultSummary } from './vault/key-vault.ts'
 export { formatIdentityFile, parseIdentityFile } from './crypto/identity-file.ts'
 export { SlurpPeer, createPeer } from './peer.ts'
-export type { Conflict, GetOptions, GetResult, Health, PeerInit, PutOptions, PutResult, RecordMeta, ReplicationStatus, SearchQuery, UpdateDetail } from './peer.ts'
+export type { Conflict, GetOptions, GetResult, Health, PeerInit, PutOptions, PutResult, RecordMeta, ReplicationStatus, SearchQuery, Suggestion, UpdateDetail } from './peer.ts'
 export { transportOf } from './net/direct-peers.ts'
 export type { PeerLink } from './net/direct-peers.ts'

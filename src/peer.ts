@@ -651,7 +651,7 @@ export class SlurpPeer extends EventTarget {
       const verified: RecordEnvelope[] = []
       for (const bytes of value.records) {
         try {
-          verified.push(await validateRecord(bytes, this.validation(), key))
+          verified.push(await validateRecord(bytes, this.validation(), key, { origin: 'replica' }))
         } catch (error) {
           if (!(error instanceof SlurpError)) throw error
         }

@@ -346,7 +346,7 @@ export class ReplicationManager {
     await inParallel([...sets], VALIDATION_LANES, async ([key, records]) => {
       for (const record of records) {
         try {
-          await this.relay.keeper.put(key, record)
+          await this.relay.keeper.put(key, record, { origin: 'replica' })
           this.stats.bytesMoved += record.length
           this.stats.pulled++
         } catch (error) {

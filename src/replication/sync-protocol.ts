@@ -63,7 +63,7 @@ async function store (keeper: RecordKeeper, sets: readonly RecordSet[], signal: 
     let code = ''
     for (const record of records) {
       try {
-        await keeper.put(key, record, { signal })
+        await keeper.put(key, record, { signal, origin: 'replica' })
       } catch (error) {
         // Holding this version or a newer one is what the sender wanted.
         if (error instanceof StaleRecordError) continue
