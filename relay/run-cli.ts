@@ -12,9 +12,10 @@ import { policy } from './commands/policy.ts'
 import { put } from './commands/put.ts'
 import { relay } from './commands/relay.ts'
 import { status } from './commands/status.ts'
+import { suggestions } from './commands/suggestions.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 
-const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, put, get, status]
+const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, put, get, suggestions, status]
 
 function mainHelp (): string {
   const width = Math.max(...commands.map(c => c.name.length))

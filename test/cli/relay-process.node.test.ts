@@ -49,6 +49,12 @@ describe.each<Runtime>(['node', 'bun', 'deno'])('slurp relay on %s', runtime => 
     expect(status.json().record).toMatchObject({ replicas: 3, target: 3 })
     const missing = await slurp(['get', `ucxl://project123/${runtime}/none`, '--dir', dir, ...bootstrap])
     expect(missing.code).toBe(3)
+    // A suggestion lives beside the context (issue 10 finding 4): get still shows the context.
+    const suggested = await slurp(['put', address, '--dir', dir, '--as', 'qa_engineer', '--type', 'suggestion', ...bootstrap], { input: 'add an example' })
+    expect(suggested.stderr).toBe('')
+    expect((await slurp(['get', address, '--dir', dir, '--role', 'senior_architect', ...bootstrap])).json()).toMatchObject({ creatorRole: 'backend_developer' })
+    const listed = (await slurp(['suggestions', address, '--dir', dir, '--role', 'senior_architect', ...bootstrap])).json() as Array<{ item: { creatorRole: string, contentType: string } }>
+    expect(listed.map(entry => [entry.item.creatorRole, entry.item.contentType])).toEqual([['qa_engineer', 'suggestion']])
   })
 
   it('stops cleanly on SIGTERM (WebSockets listener too) and restarts with its identity and records', async () => {
