@@ -29,8 +29,9 @@ export function createRelayMetrics (registry: MetricsRegistry, relay: RelayLike,
   const cleaned = registry.gauge({ name: 'slurp_replication_cleaned_up_total', help: 'Records dropped after their new closest relays confirmed them.' })
   // Issue 10 findings 2 and 9: what the relay refused to hold or take.
   const refused = registry.gauge({ name: 'slurp_writes_refused_total', help: 'First-hand writes refused before validation, by reason (ERR_QUOTA_EXCEEDED, ERR_STORAGE_FULL).', labelNames: ['reason'] })
-  const partial = registry.gauge({ name: 'slurp_partial_frame_bytes', help: 'Bytes of unfinished request-channel frames held now, every stream together.' })
+  const partial = registry.gauge({ name: 'slurp_partial_frame_bytes', help: 'Bytes of unfinished request-channel frames and of requests not yet answered, held now, every stream together.' })
   const resets = registry.gauge({ name: 'slurp_partial_frame_resets_total', help: 'Inbound request-channel streams reset, by why (budget, deadline, tooLarge).', labelNames: ['reason'] })
+  const busy = registry.gauge({ name: 'slurp_requests_refused_busy_total', help: 'Whole requests refused because the inbound byte budget had no room for them.' })
   return {
     async refresh (signal) {
       for (const [reason, count] of Object.entries(admission?.refused ?? {})) refused.set(count, { reason })
@@ -48,6 +49,7 @@ export function createRelayMetrics (registry: MetricsRegistry, relay: RelayLike,
       const { budget } = inboundLimitsOf(relay.libp2p)
       partial.set(budget.held)
       for (const [reason, count] of Object.entries(budget.resets)) resets.set(count, { reason })
+      busy.set(budget.busy)
       const summary = relay.replication?.summary()
       if (summary !== undefined) {
         for (const state of ['healthy', 'degraded', 'critical'] as const) health.set(summary[state], { health: state })

@@ -15,7 +15,10 @@ export const DEFAULT_FRAME_DEADLINE_MS = 30_000
 
 /** How a node bounds what peers send it on request channels (see serveRequests). */
 export interface InboundLimitsInit {
-  /** Bytes of unfinished frames all inbound streams of the node may hold together. Default 64 MiB. */
+  /**
+   * Bytes of unfinished frames, and of requests received and not yet
+   * answered, all inbound streams of the node may hold together. Default 64 MiB.
+   */
   readonly partialBytes?: number
   /** Of which peers that are not trusted may hold at most this together. Default half of partialBytes. */
   readonly partialBytesUntrusted?: number

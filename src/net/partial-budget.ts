@@ -1,7 +1,8 @@
 /**
  * The bytes of unfinished frames a node holds for all its inbound streams,
- * every protocol together. A stream whose next chunk would go over a limit is
- * reset; the others keep theirs. Without it each stream could hold a whole
+ * every protocol together, and of requests received and not yet answered. A
+ * stream whose next chunk would go over a limit is reset; the others keep
+ * theirs. A whole request that would go over is refused as busy. Without it each stream could hold a whole
  * maximum-size frame that never finishes (issue 10, finding 2: one connection
  * took a relay from 302 MB to 1.3 GB).
  *
@@ -17,6 +18,8 @@ export class PartialBytesBudget {
   private readonly byPeer = new Map<string, number>()
   /** Streams reset, by why. */
   readonly resets = { budget: 0, deadline: 0, tooLarge: 0 }
+  /** Whole requests refused because their bytes did not fit (the stream stays). */
+  busy = 0
 
   constructor (readonly limit: number, readonly untrustedLimit: number, readonly perPeerLimit: number) {}
 

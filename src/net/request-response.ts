@@ -68,6 +68,7 @@ function answerChannel (stream: Stream, from: PeerId, handle: RequestHandler, li
   }
   // A stranger's frames stop at one record's size; larger ones are read past and refused.
   const maxFrameBytes = (): number => limits.trusted(from) ? MAX_MESSAGE_BYTES + FRAME_OVERHEAD_BYTES : limits.untrustedFrameBytes()
+  const peer = from.toString()
   stream.addEventListener('close', () => { closed.abort(new NetworkError('request channel closed')) })
   stream.addEventListener('remoteCloseWrite', finishIfDone)
   readFrames(stream, frame => {
@@ -79,8 +80,20 @@ function answerChannel (stream: Stream, from: PeerId, handle: RequestHandler, li
       stream.abort(new NetworkError(`more than ${MAX_REQUESTS_IN_FLIGHT} requests in flight on one channel`))
       return
     }
+    // A request waiting for its handler holds its bytes as an unfinished frame
+    // did: from the same budget, so complete frames sent faster than they are
+    // handled cannot take memory the budget denies to partial ones.
+    const size = frame.payload.length
+    const trusted = limits.trusted(from)
+    if (!limits.budget.take(peer, size, trusted)) {
+      inFlight--
+      limits.budget.busy++
+      const reason = 'the peer is busy: too many bytes of requests in flight, try again later'
+      if (stream.writeStatus === 'writable') sendFrame(stream, { id: frame.id, kind: 'failure', payload: new TextEncoder().encode(reason) }).catch(error => { stream.abort(error as Error) })
+      return
+    }
     answer(stream, frame, from, handle, AbortSignal.any([closed.signal, AbortSignal.timeout(INCOMING_TIMEOUT_MS)]))
-      .finally(() => { inFlight--; finishIfDone() })
+      .finally(() => { limits.budget.give(peer, size, trusted); inFlight--; finishIfDone() })
   }, {
     maxFrameBytes,
     onSkipped: ({ id, kind }, length) => {
@@ -95,7 +108,7 @@ function answerChannel (stream: Stream, from: PeerId, handle: RequestHandler, li
       if (stream.writeStatus === 'writable') sendFrame(stream, reply).catch(error => { stream.abort(error as Error) })
     },
     frameDeadlineMs: limits.frameDeadlineMs,
-    budget: { pool: limits.budget, peer: from.toString(), trusted: () => limits.trusted(from) }
+    budget: { pool: limits.budget, peer, trusted: () => limits.trusted(from) }
   })
 }
 

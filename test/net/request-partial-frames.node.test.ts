@@ -22,6 +22,8 @@ import { createTestNetwork } from '../helpers/network.ts'
 // are answered meanwhile. On the code before this fix there was no budget
 // (and no inbound-limits module): these fail.
 const ECHO = '/slurp/test-echo/1.0.0'
+const HOLD = '/slurp/test-hold/1.0.0'
+const held: Array<() => void> = []
 const MiB = 1024 * 1024
 const PARTIAL = 64 * 1024
 
@@ -46,6 +48,8 @@ beforeAll(async () => {
   const keeper = new RecordKeeper({ store, validation: () => ({ rootPublicKey: network.root.publicKey, policy: network.policy }) })
   await serveRecords(server, keeper)
   await serveRequests(server, ECHO, async request => concatBytes(utf8Encode('echo '), request))
+  // Answers only when the test releases it: requests that wait for their handler.
+  await serveRequests(server, HOLD, async () => { await new Promise<void>(resolve => { held.push(resolve) }); return utf8Encode('done') })
   await server.start()
   const peer = async (): Promise<SlurpLibp2p> => await createSlurpNode({ kind: 'peer', listen: [] })
   stranger = await peer()
@@ -133,6 +137,21 @@ describe('unfinished frames (issue 10 finding 2)', () => {
     const echoed = await sendRequest(relayPeer, server.peerId, ECHO, big, { timeoutMs: 20_000 })
     expect(echoed.length).toBe(big.length + 5)
     expect(utf8Decode(echoed.subarray(0, 5))).toBe('echo ')
+  })
+
+  it('hold requests waiting for their handler to the same budget: past the share they are refused as busy, and the channel stays', async () => {
+    const strangerId = stranger.peerId.toString()
+    const payload = new Uint8Array(200 * 1024).fill(4)
+    const waiting = [1, 2].map(async () => await sendRequest(stranger, server.peerId, HOLD, payload, { timeoutMs: 20_000 }))
+    await expect.poll(() => held.length, { timeout: 15_000 }).toBe(2)
+    expect(limits.budget.heldBy(strangerId)).toBe(2 * payload.length)
+    // A third would take the stranger past its 512 KiB share.
+    const busy = limits.budget.busy
+    await expect(sendRequest(stranger, server.peerId, HOLD, payload, { timeoutMs: 20_000 })).rejects.toThrow(/busy/)
+    expect(limits.budget.busy).toBe(busy + 1)
+    for (const release of held.splice(0)) release()
+    expect((await Promise.all(waiting)).map(utf8Decode)).toEqual(['done', 'done'])
+    await expect.poll(() => limits.budget.heldBy(strangerId), { timeout: 15_000 }).toBe(0)
   })
 
   it('reset a stream that begins a frame and does not finish it in time', async () => {
