@@ -9,6 +9,7 @@ import { RelayNode } from '../src/relay.ts'
 import { certifyWithRoot, decodeRelayCertificate } from '../src/trust/relay-certificate.ts'
 import type { RelayCertificate } from '../src/trust/relay-certificate.ts'
 import { createLevelStore } from '../src/store/level.node.ts'
+import { createDiskGuard } from './disk-guard.ts'
 import { createRelayApp } from './http/app.ts'
 import { loadWebAssets } from './http/web-assets.ts'
 import type { NetworkDir } from './network-dir.ts'
@@ -32,6 +33,8 @@ export interface RelayServerOptions {
    * the root key certifies its own relay.
    */
   certificate?: string
+  /** Writes are refused while less than this is free under `data` (default 256 MiB). */
+  minFreeBytes?: number
 }
 
 export interface RunningRelay {
@@ -56,6 +59,7 @@ export async function startRelayServer (options: RelayServerOptions): Promise<Ru
     network: { rootPublicKey, policy },
     certificate: await relayCertificateFor(options, peerIdFromPrivateKey(privateKey)),
     store: createLevelStore({ path: join(options.data, 'records') }),
+    storage: createDiskGuard({ path: options.data, ...(options.minFreeBytes === undefined ? {} : { minFreeBytes: options.minFreeBytes }) }),
     bootstrap: options.bootstrap,
     node: { privateKey, listen: options.listen }
   })

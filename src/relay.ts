@@ -1,9 +1,13 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { StorageGuard } from './admission/storage-guard.ts'
+import { WriteAdmission } from './admission/write-admission.ts'
 import { UsageError } from './errors.ts'
 import { RecordKeeper } from './keeper/record-keeper.ts'
 import { KeepConnected } from './net/keep-connected.ts'
+import { frameLimitOf, limitInbound } from './net/inbound-limits.ts'
+import type { InboundLimitsInit } from './net/inbound-limits.ts'
 import { createSlurpNode } from './net/node.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
 import { RECORD_PROTOCOL } from './net/record-messages.ts'
@@ -11,6 +15,7 @@ import { serveRecords } from './net/record-protocol.ts'
 import { serveRelayDirectory } from './net/relay-directory.ts'
 import { serveSync } from './replication/sync-protocol.ts'
 import type { KVStore } from './store/types.ts'
+import { memberQuotaOf } from './trust/policy.ts'
 import type { Policy } from './trust/policy.ts'
 import { verifyRelayCertificate } from './trust/relay-certificate.ts'
 import type { RelayCertificate } from './trust/relay-certificate.ts'
@@ -34,6 +39,14 @@ export interface RelayInit {
    * network places records on it, and it places none on others.
    */
   readonly certificate?: RelayCertificate | ((peerId: PeerId) => Promise<RelayCertificate>)
+  /** Refuses first-hand writes while the disk is nearly full (relay/disk-guard.ts on Node); none by default. */
+  readonly storage?: StorageGuard
+  /**
+   * What peers may send on request channels: the partial-frame budget, the
+   * deadline to finish a frame. The ceiling for a stranger's frame follows the
+   * policy's record limit, and certified relays may send large frames.
+   */
+  readonly inbound?: Omit<InboundLimitsInit, 'maxFrameBytes'>
 }
 
 /**
@@ -43,6 +56,8 @@ export interface RelayInit {
 export class RelayNode {
   readonly keeper: RecordKeeper
   readonly replication: ReplicationManager
+  /** Free space and per-member quotas, checked before a first-hand write is validated (record protocol and gateway share it). */
+  readonly admission: WriteAdmission
   readonly startedAt = Date.now()
   private node: SlurpLibp2p | undefined
   private keepConnected: KeepConnected | undefined
@@ -57,6 +72,7 @@ export class RelayNode {
       validation: () => ({ rootPublicKey: init.network.rootPublicKey, policy: this.policy })
     })
     this.replication = new ReplicationManager(this, init.replication)
+    this.admission = new WriteAdmission({ quota: () => memberQuotaOf(this.policy), ...(init.storage === undefined ? {} : { storage: init.storage }) })
   }
 
   get libp2p (): SlurpLibp2p {
@@ -104,7 +120,8 @@ export class RelayNode {
       })
       // Every protocol is handled before the node starts: identify must never
       // announce a relay that cannot answer yet.
-      await serveRecords(node, this.keeper)
+      limitInbound(node, { ...this.init.inbound, maxFrameBytes: () => frameLimitOf(this.policy) })
+      await serveRecords(node, this.keeper, { admission: this.admission })
       await serveSync(node, this.keeper, async relay => await this.replication.responsibilityOf(relay))
       await serveRelayDirectory(node)
       await node.start()

@@ -53,7 +53,10 @@ export const keygen: Command = {
       roles: [...Object.values(policy.roles).filter(r => r.name !== roleName), role],
       version: policy.version + 1,
       writeRules: policy.writeRules,
-      maxRecordBytes: policy.limits.maxRecordBytes
+      maxRecordBytes: policy.limits.maxRecordBytes,
+      // Quotas the policy sets stay set (absent ones stay absent: the defaults apply).
+      ...(policy.limits.writesPerMinute === undefined ? {} : { writesPerMinute: policy.limits.writesPerMinute }),
+      ...(policy.limits.bytesPerMinute === undefined ? {} : { bytesPerMinute: policy.limits.bytesPerMinute })
     })
     // Key file first: a policy naming a recipient whose identity was lost would
     // make new content unreadable for that role.
