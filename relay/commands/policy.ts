@@ -1,5 +1,6 @@
 import { keyFingerprint } from '../../src/crypto/fingerprint.ts'
 import { readableBy, readersOf } from '../../src/roles/role.ts'
+import { memberQuotaOf } from '../../src/trust/policy.ts'
 import { DIR_OPTION, dirFrom, printJson } from '../command.ts'
 import type { Command } from '../command.ts'
 import { NetworkDir } from '../network-dir.ts'
@@ -27,6 +28,8 @@ export const policy: Command = {
       version: verified.version,
       issuedAt: new Date(verified.issuedAt).toISOString(),
       maxRecordBytes: verified.limits.maxRecordBytes,
+      // What each relay lets one member write per minute (defaults when the policy sets none).
+      memberQuota: memberQuotaOf(verified),
       roles: Object.values(verified.roles).map(role => ({
         name: role.name,
         authority: role.authority,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { UsageError } from '../../src/errors.ts'
 import { DIR_OPTION, dirFrom, printJson } from '../command.ts'
 import type { Command } from '../command.ts'
 import { NetworkDir } from '../network-dir.ts'
@@ -13,12 +14,13 @@ export const DEFAULT_HTTP = '127.0.0.1:4080'
 export const relay: Command = {
   name: 'relay',
   summary: 'run a relay: stores and replicates records it cannot read, serves the DHT and an HTTP API',
-  usage: 'slurp relay [--dir .slurp] [--listen MA]... [--http HOST:PORT|off] [--web DIR|off] [--data PATH] [--bootstrap MA]... [--certificate FILE]',
+  usage: 'slurp relay [--dir .slurp] [--listen MA]... [--http HOST:PORT|off] [--web DIR|off] [--data PATH] [--bootstrap MA]... [--certificate FILE] [--min-free MB]',
   details: [
     'Defaults: --listen /ip4/127.0.0.1/tcp/4001 and /ip4/127.0.0.1/tcp/4002/ws, --http 127.0.0.1:4080,',
     '--data DIR/relay (its identity and records, LevelDB), --web: the built web app (dist/web)',
     'served at / when it exists. Environment: SLURP_DIR, SLURP_LISTEN, SLURP_HTTP, SLURP_WEB,',
-    'SLURP_DATA, SLURP_BOOTSTRAP (comma-separated lists), SLURP_RELAY_CERTIFICATE.',
+    'SLURP_DATA, SLURP_BOOTSTRAP (comma-separated lists), SLURP_RELAY_CERTIFICATE, SLURP_MIN_FREE_MB.',
+    '--min-free: refuse writes (ERR_STORAGE_FULL) while less than this many MB are free under --data (default 256).',
     'Only relays the network root certified hold records: with the root key in --dir the relay',
     'certifies itself; otherwise pass --certificate (from the admin\'s "slurp certify-relay PEER_ID").',
     'Prints one JSON line {"event":"ready",…} with its peer id and multiaddrs once it serves.',
@@ -31,7 +33,8 @@ export const relay: Command = {
     data: { type: 'string' },
     web: { type: 'string' },
     bootstrap: { type: 'string', short: 'b', multiple: true },
-    certificate: { type: 'string' }
+    certificate: { type: 'string' },
+    'min-free': { type: 'string' }
   },
   async run (args, io) {
     const dir = new NetworkDir(dirFrom(args, io))
@@ -44,6 +47,7 @@ export const relay: Command = {
       data: (args.values.data as string | undefined) ?? io.env.SLURP_DATA ?? join(dir.path, 'relay'),
       bootstrap: listFrom(args, io, 'bootstrap', 'SLURP_BOOTSTRAP', []),
       ...certificateOption((args.values.certificate as string | undefined) ?? io.env.SLURP_RELAY_CERTIFICATE),
+      ...minFreeOption((args.values['min-free'] as string | undefined) ?? io.env.SLURP_MIN_FREE_MB),
       ...(webValue === undefined || webValue === 'off' ? {} : { web: webValue })
     })
     io.stdout(`${JSON.stringify({ event: 'ready', peerId: running.peerId, multiaddrs: running.multiaddrs, http: running.httpUrl ?? null })}\n`)
@@ -73,6 +77,13 @@ function builtWebApp (): string | undefined {
     if (existsSync(join(folder, 'assets')) && existsSync(join(folder, 'index.html'))) return folder
   }
   return undefined
+}
+
+function minFreeOption (value: string | undefined): { minFreeBytes?: number } {
+  if (value === undefined || value === '') return {}
+  const megabytes = Number(value)
+  if (!Number.isFinite(megabytes) || megabytes < 0) throw new UsageError(`--min-free takes megabytes (a number ≥ 0), not "${value}"`)
+  return { minFreeBytes: Math.round(megabytes * 1024 * 1024) }
 }
 
 function certificateOption (value: string | undefined): { certificate?: string } {

@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAge } from '../helpers/age-cli.ts'
 import { slurp } from '../helpers/cli.ts'
+import { startRelayProcess } from '../helpers/relay-process.ts'
 import { openInvite, parseInvite } from '../../src/invite/invite.ts'
 import { isSealedInvite, unsealInvite } from '../../src/invite/sealed.ts'
 
@@ -125,6 +126,39 @@ describe('slurp CLI', () => {
     await import('node:fs/promises').then(async fs => { await fs.writeFile(keyFile, text) })
     expect(Buffer.from(await runAge(['-d', '-i', keyFile], ciphertext)).toString()).toBe('x')
   })
+
+  // Issue 10 finding 1: only root-certified relays hold records. A relay run
+  // from a directory with the root key certifies itself (npm start, the
+  // README's demo); one run by someone else needs the admin's certificate.
+  it('a relay without the root key refuses to start until the admin certifies it', async () => {
+    const other = join(base, 'operator')
+    await cp(dir, other, { recursive: true })
+    await rm(join(other, 'root.key'))
+    const data = join(base, 'operator-relay')
+    const args = ['--dir', other, '--data', data, '--listen', '/ip4/127.0.0.1/tcp/0', '--http', 'off', '--web', 'off']
+    const refused = await slurp(['relay', ...args])
+    expect(refused.code).toBe(2)
+    const peerId = /slurp certify-relay (12D3\w+)/.exec(refused.stderr)?.[1] as string
+    expect(refused.stderr).toMatch(/has no relay certificate/)
+    expect(peerId).toBeDefined()
+
+    expect((await slurp(['certify-relay', peerId, '--dir', other])).code).not.toBe(0)
+    const certified = await slurp(['certify-relay', peerId, '--dir', dir, '--days', '30'])
+    expect(certified.code).toBe(0)
+    const file = join(base, 'operator.cert')
+    await writeFile(file, certified.stdout)
+    const relay = await startRelayProcess('node', [...args, '--certificate', file])
+    try {
+      expect(relay.ready.peerId).toBe(peerId)
+    } finally {
+      await relay.stop()
+    }
+    // A certificate for another peer is refused at start, not announced.
+    const wrong = await slurp(['relay', ...args.map(arg => arg === data ? join(base, 'another-relay') : arg), '--certificate', file])
+    expect(wrong.code).toBe(5)
+    expect(wrong.stderr).toMatch(/relay certificate names another peer/)
+    expect((await slurp(['relay', ...args, '--min-free', 'lots'])).stderr).toMatch(/--min-free takes megabytes/)
+  }, 60_000)
 
   // A dozen CLI processes one after another: 24 s on a quiet machine.
   it('usage errors exit 2 with a message; --help works everywhere', async () => {
