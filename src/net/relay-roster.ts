@@ -45,6 +45,13 @@ class IdentifyRelayRoster implements RelayRoster {
   constructor (node: Libp2p, private readonly init: RelayRosterInit) {
     this.monotonicNow = init.monotonicNow ?? (() => performance.now())
     node.addEventListener('peer:identify', event => { this.check(event.detail).catch(() => {}) })
+    // A relay meets many peers that are not relays (browser tabs, CLI runs):
+    // forget them when they go, or the roster grows with every visitor.
+    // Certified relays are kept, with the time they were first certified.
+    node.addEventListener('peer:disconnect', event => {
+      const id = event.detail.toString()
+      if (this.entries.get(id)?.certified === false) this.entries.delete(id)
+    })
   }
 
   verdict (peer: PeerId): boolean | undefined {
