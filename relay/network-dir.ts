@@ -51,12 +51,7 @@ export class NetworkDir {
   }
 
   async exists (): Promise<boolean> {
-    try {
-      await stat(this.file('network.json'))
-      return true
-    } catch {
-      return false
-    }
+    return await this.holds('network.json')
   }
 
   async create (): Promise<void> {
@@ -94,9 +89,14 @@ export class NetworkDir {
     await writeFileAtomic(this.file('policy.json'), `${JSON.stringify(signed, null, 2)}\n`)
   }
 
+  /** Whether this directory is the admin's: it can certify relays and members. */
   async hasRootKey (): Promise<boolean> {
+    return await this.holds('root.key')
+  }
+
+  private async holds (name: string): Promise<boolean> {
     try {
-      await stat(this.file('root.key'))
+      await stat(this.file(name))
       return true
     } catch {
       return false
