@@ -29,10 +29,11 @@ export async function readInApp (target: Page, address: string): Promise<void> {
   await target.click('form[data-form=read-form] button[type=submit]')
 }
 
-export async function writeInApp (target: Page, address: string, summary: string): Promise<void> {
+export async function writeInApp (target: Page, address: string, summary: string, options: { role?: string, type?: string } = {}): Promise<void> {
   await target.click('[data-tab=write]')
   await target.fill('form[data-form=write] input[name=address]', address)
-  await target.selectOption('form[data-form=write] select[name=role]', 'backend_developer')
+  await target.selectOption('form[data-form=write] select[name=role]', options.role ?? 'backend_developer')
+  await target.selectOption('form[data-form=write] select[name=type]', options.type ?? 'context')
   await target.fill('form[data-form=write] input[name=summary]', summary)
   await target.fill('form[data-form=write] textarea[name=body]', `Details of: ${summary}`)
   await target.click('form[data-form=write] button[type=submit]')

@@ -323,6 +323,54 @@ describe('the web app in Chromium', () => {
     }
   })
 
+  // Suggestions live beside an address's context, at their own key: the Read view showed
+  // only the context (get), so a suggestion written in the app was nowhere to be seen.
+  it('shows an address\'s suggestions under its context, marked with their author roles, and where there is no context', async () => {
+    const ADDRESS = 'ucxl://webapp/src/config.ts'
+    const ONLY_SUGGESTED = 'ucxl://webapp/src/cache.ts'
+    // The page holds backend_developer, which reads devops_engineer's records but not qa_engineer's.
+    const devops = await startPeer(network, relays, ['devops_engineer'])
+    const qa = await startPeer(network, relays, ['qa_engineer'])
+    try {
+      await nodePeer.put(ADDRESS, { summary: 'Loads the config file' }, { as: 'backend_developer' })
+      await devops.put(ADDRESS, { summary: 'Reload it on SIGHUP', body: 'Deploys restart the process today \u202Egnp.exe' }, { as: 'devops_engineer', type: 'suggestion' })
+      await qa.put(ADDRESS, { summary: 'Not readable by the page' }, { as: 'qa_engineer', type: 'suggestion' })
+      await writeInApp(page, ADDRESS, 'Validate it against a schema', { type: 'suggestion' })
+      expect(await page.getByTestId('written').textContent()).toContain('Suggestion written')
+      await page.getByTestId('written').getByRole('button', { name: 'Read it back' }).click()
+
+      // The context stays the context; the suggestions show under it, newest first.
+      await expect.poll(async () => await page.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('Loads the config file')
+      expect(await page.inputValue('form[data-form=read-form] input[name=address]')).toBe(ADDRESS)
+      const shown = async (): Promise<Array<Record<string, string | null | undefined>>> => await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('[data-testid=suggestion]')].map(node => ({
+          role: node.dataset.role,
+          badge: node.querySelector('[data-testid=suggestion-badge]')?.textContent,
+          by: node.querySelector('[data-testid=suggestion-by]')?.textContent?.split(',')[0],
+          summary: node.querySelector('[data-testid=suggestion-summary]')?.textContent,
+          body: node.querySelector('[data-testid=suggestion-body]')?.textContent ?? null,
+          bidi: getComputedStyle(node.querySelector('[data-testid=suggestion-summary]') as Element).unicodeBidi
+        })))
+      await expect.poll(shown, { timeout: 20_000 }).toEqual([
+        { role: 'backend_developer', badge: 'suggestion', by: 'by backend_developer', summary: 'Validate it against a schema', body: 'Details of: Validate it against a schema', bidi: 'isolate' },
+        { role: 'devops_engineer', badge: 'suggestion', by: 'by devops_engineer', summary: 'Reload it on SIGHUP', body: 'Deploys restart the process today [U+202E]gnp.exe', bidi: 'isolate' }
+      ])
+      expect(await page.locator('[data-testid=item] [data-testid=suggestion]').count()).toBe(0)
+      await shot(page, 'suggestions')
+
+      // No context at all, only a suggestion: it shows, and "nothing is stored here" does not.
+      await devops.put(ONLY_SUGGESTED, { summary: 'Put an LRU in front of the store' }, { as: 'devops_engineer', type: 'suggestion' })
+      await readInApp(page, ONLY_SUGGESTED)
+      await page.getByTestId('no-context').waitFor({ timeout: 20_000 })
+      expect(await page.locator('.error').count()).toBe(0)
+      expect(await page.getByTestId('item').count()).toBe(0)
+      expect((await shown()).map(({ role, summary }) => ({ role, summary }))).toEqual([{ role: 'devops_engineer', summary: 'Put an LRU in front of the store' }])
+    } finally {
+      await devops.stop()
+      await qa.stop()
+    }
+  })
+
   // Issue 10 finding 10: ?relay= replaced every relay a tab knew.
   it('adds ?relay= relays to the ones the page and the invite name', async () => {
     const other = await browser.newContext()

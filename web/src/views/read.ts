@@ -1,8 +1,9 @@
 import { h } from '../../../src/element/dom.ts'
 import { normaliseAddress, parentAddress, readersOf } from '../../../src/index.browser.ts'
-import type { GetResult, ReplicationStatus, UpdateDetail } from '../../../src/index.browser.ts'
+import type { GetResult, ReplicationStatus, Suggestion, UpdateDetail } from '../../../src/index.browser.ts'
 import type { Session } from '../session.ts'
 import { formatClock, formatTime, shortId } from './format.ts'
+import { suggestionsSection } from './suggestions.ts'
 import type { View } from './view.ts'
 import { errorBox, field, form } from './view.ts'
 
@@ -10,18 +11,70 @@ interface ReadState {
   address: string
   result?: GetResult
   health?: ReplicationStatus
+  /** The suggestions beside the context (their own key), when the relays gave them. */
+  suggestions?: Suggestion[]
+  suggestionsError?: unknown
 }
 
 const state: ReadState = { address: 'ucxl://project123/src/main.go' }
+// The latest read wins: an older one finishing later must not replace what it shows.
+let reads = 0
 
-/** Reads the relays for an address (the cached copy first, when there is one). */
+/**
+ * Reads the relays for an address (the cached copy first, when there is one)
+ * and, at the same time, the suggestions beside it. Either may fail alone:
+ * suggestions where nothing else is stored still show, and a context read
+ * from the cache still shows when the relays cannot list suggestions.
+ */
 export async function readAddress (session: Session, address: string): Promise<void> {
   const peer = session.peer
   if (peer === undefined) throw new Error('not connected yet')
-  state.address = normaliseAddress(address)
+  const turn = ++reads
   state.health = undefined
   state.result = undefined
-  state.result = await peer.get(state.address)
+  state.suggestions = undefined
+  state.suggestionsError = undefined
+  state.address = normaliseAddress(address)
+  showAddress(state.address)
+  const [context, suggestions] = await Promise.allSettled([peer.get(state.address), peer.suggestions(state.address)])
+  if (turn !== reads) return
+  if (suggestions.status === 'fulfilled') state.suggestions = suggestions.value
+  else state.suggestionsError = suggestions.reason
+  if (context.status === 'rejected') throw context.reason
+  state.result = context.value
+}
+
+/**
+ * After this tab wrote a suggestion: lists the suggestions again when the Read
+ * view shows that address, so going back to it shows the new one. Failing
+ * here must not fail the write: the error shows beside the list instead.
+ */
+export async function refreshSuggestions (session: Session, address: string): Promise<void> {
+  const peer = session.peer
+  if (peer === undefined || normaliseAddress(address) !== state.address) return
+  const turn = reads
+  try {
+    const suggestions = await peer.suggestions(state.address)
+    if (turn !== reads) return
+    state.suggestions = suggestions
+    state.suggestionsError = undefined
+  } catch (error) {
+    if (turn === reads) state.suggestionsError = error
+  }
+}
+
+/**
+ * Puts the address being read in the form's box. A read started elsewhere
+ * ("Read it back", a breadcrumb, ?address=) would otherwise show the address
+ * typed before: re-renders keep what a box holds as a draft (drafts.ts).
+ */
+function showAddress (address: string): void {
+  const box = globalThis.document?.querySelector<HTMLInputElement>('form[data-form=read-form] input[name=address]')
+  if (box !== null && box !== undefined) box.value = address
+}
+
+function codeOf (error: unknown): string | undefined {
+  return (error as { code?: string } | undefined)?.code
 }
 
 /** Takes a newer version of the address on screen; says whether it was that one. */
@@ -33,7 +86,10 @@ export function showUpdate (detail: UpdateDetail): boolean {
 
 export function readView (session: Session, view: View): HTMLElement {
   const peer = session.peer
-  const error = view.error('read')
+  // No context here but suggestions: not an error, the suggestions are what is stored.
+  // (Checked at render: a suggestion this tab writes later lists here without a new read.)
+  const noContext = codeOf(view.error('read')) === 'ERR_NOT_FOUND' && (state.suggestions?.length ?? 0) > 0
+  const error = noContext ? undefined : view.error('read')
   return h('section', { class: 'panel', 'aria-labelledby': 'read-title' },
     h('h2', { id: 'read-title' }, 'Read context'),
     form(view, 'read-form', async data => {
@@ -47,7 +103,13 @@ export function readView (session: Session, view: View): HTMLElement {
     view.busy('read') && h('p', { class: 'muted' }, 'Asking the relays…'),
     error !== undefined && accessHint(session, error),
     errorBox(error),
-    state.result !== undefined && error === undefined && itemCard(session, view, state.result)
+    state.result !== undefined && error === undefined && itemCard(session, view, state.result),
+    noContext && h('p', { class: 'empty', 'data-testid': 'no-context' },
+      'No context is stored at this address yet; only suggestions for it.'),
+    // Shown under a context error too (one the roles cannot read, say): they are separate records.
+    // Under an error, only when there are some: its box already says why the relays did not answer.
+    !view.busy('read') && (error === undefined || (state.suggestions?.length ?? 0) > 0) &&
+      suggestionsSection(state.suggestions, error === undefined ? state.suggestionsError : undefined, session.opened?.policy.roles)
   )
 }
 
