@@ -121,7 +121,7 @@ export class RelayNode {
       // Every protocol is handled before the node starts: identify must never
       // announce a relay that cannot answer yet.
       limitInbound(node, { ...this.init.inbound, maxFrameBytes: () => frameLimitOf(this.policy) })
-      await serveRecords(node, this.keeper, { admission: this.admission })
+      await serveRecords(node, this.keeper, { admission: this.admission, history: async (key, signal) => { await this.replication.fetchKey(key, signal) } })
       await serveSync(node, this.keeper, async relay => await this.replication.responsibilityOf(relay))
       await serveRelayDirectory(node)
       await node.start()

@@ -1,6 +1,6 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { WriteAdmission } from '../admission/write-admission.ts'
-import { SlurpError, VersionConflictError } from '../errors.ts'
+import { ClockRuleError, SlurpError, VersionConflictError } from '../errors.ts'
 import type { RecordKeeper } from '../keeper/record-keeper.ts'
 import { RECORD_PROTOCOL, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './record-messages.ts'
 import type { RecordRequest, RecordResponse } from './record-messages.ts'
@@ -20,6 +20,13 @@ export interface ServeRecordsOptions {
    * replication between relays goes through sync and is not counted.
    */
   readonly admission?: Pick<WriteAdmission, 'admit'>
+  /**
+   * Takes what the other certified relays hold for a key. A relay that missed
+   * a key's history (a partition, a restart, a new relay) refuses an honest
+   * clock naming actors it has not seen signed for that key; with their
+   * signed versions in hand it can judge the clock, and the write goes through.
+   */
+  readonly history?: (key: string, signal: AbortSignal) => Promise<void>
 }
 
 export async function serveRecords (node: Libp2p, keeper: RecordKeeper, options: ServeRecordsOptions = {}): Promise<void> {
@@ -44,7 +51,16 @@ async function answer (keeper: RecordKeeper, request: RecordRequest, signal: Abo
       const records = await keeper.get(request.key, { signal })
       return { ...empty, status: 'ok', records, siblings: records.length }
     }
-    const put = async () => await keeper.put(request.key, request.record, { signal, ...(request.ifNewest === true ? { ifNewest: true } : {}) })
+    const store = async () => await keeper.put(request.key, request.record, { signal, ...(request.ifNewest === true ? { ifNewest: true } : {}) })
+    const put = async (): Promise<Awaited<ReturnType<typeof store>>> => {
+      try {
+        return await store()
+      } catch (error) {
+        if (!(error instanceof ClockRuleError) || options.history === undefined) throw error
+        await options.history(request.key, signal)
+        return await store()
+      }
+    }
     const result = options.admission === undefined ? await put() : await options.admission.admit(request.record, put, signal)
     return { ...empty, status: 'ok', outcome: result.outcome, siblings: result.siblings }
   } catch (error) {

@@ -232,6 +232,8 @@ export class ReplicationManager {
     }
     const confirmed = new Map<string, number>()
     const trustedConfirmations = new Map<string, number>()
+    // Keys whose copy here changed during this pass (taken from a relay that held newer): not cleaned up this pass.
+    const changed = new Set<string>()
     await inParallel([...byTarget.values()], this.config.maxConcurrentReplications ?? 8, async ({ peer, keys }) => {
       for (let i = 0; i < keys.length; i += MAX_KEYS_PER_REQUEST) {
         const batch = keys.slice(i, i + MAX_KEYS_PER_REQUEST)
@@ -251,13 +253,39 @@ export class ReplicationManager {
           confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
           if (trusted) trustedConfirmations.set(key, (trustedConfirmations.get(key) ?? 0) + 1)
         }
-        const missing = batch.filter(key => {
+        let missing = batch.filter(key => {
           const ours = index.get(key)
           const held = theirs.get(key)
           if (ours === undefined || held === undefined || !equalBytes(ours, held)) return true
           confirm(key)
           return false
         })
+        // A relay holding another version may hold a newer one (this relay
+        // missed a write, or keeps a stand-in's old copy): take it first, so
+        // this copy converges and only what the other lacks is pushed. Pushing
+        // alone, a stand-in would offer its old copy every pass, to relays that
+        // answer they hold newer, until its cleanup grace is over.
+        const different = missing.filter(key => theirs.get(key) !== undefined)
+        if (different.length > 0) {
+          try {
+            await this.pullMany(peer, different)
+          } catch (error) {
+            this.noteError(`records from ${peer.toString()}: ${(error as Error).message}`)
+            unreachable.add(peer.toString())
+            return
+          }
+          const current = await this.relay.keeper.digests()
+          for (const key of different) {
+            const mine = current.get(key)
+            if (mine === undefined || equalBytes(mine, index.get(key) ?? new Uint8Array())) continue
+            // This copy changed: confirmations counted for the old one prove nothing about it.
+            changed.add(key)
+            if (equalBytes(mine, theirs.get(key) as Uint8Array)) {
+              confirm(key)
+              missing = missing.filter(other => other !== key)
+            }
+          }
+        }
         if (missing.length === 0) continue
         let stored: Set<string>
         try {
@@ -292,7 +320,7 @@ export class ReplicationManager {
       this.handedOverSince.set(key, since)
       // Never drop a copy unless k long-known certified relays proved they hold
       // this very version, and this relay has not been responsible for a while.
-      if (this.config.cleanup !== false && now - since >= this.graceMs && (trustedConfirmations.get(key) ?? 0) >= this.factor) {
+      if (this.config.cleanup !== false && !changed.has(key) && now - since >= this.graceMs && (trustedConfirmations.get(key) ?? 0) >= this.factor) {
         const digest = index.get(key)
         if (digest !== undefined && await this.relay.keeper.remove(key, digest)) {
           this.health.delete(key)
@@ -339,10 +367,19 @@ export class ReplicationManager {
     if (this.recentErrors.length > 10) this.recentErrors.shift()
   }
 
+  /**
+   * Takes what the relays closest to `key` (stand-ins included) hold for it,
+   * through the validator: the history a first-hand write may build on.
+   */
+  async fetchKey (key: string, signal?: AbortSignal): Promise<void> {
+    const holders = sortByDistance(new TextEncoder().encode(key), await this.relaysNow()).slice(0, 2 * this.factor)
+    await Promise.allSettled(holders.map(async peer => { await this.pullMany(peer, [key], signal) }))
+  }
+
   /** Takes every version `peer` holds for `keys` through the validator. */
-  private async pullMany (peer: PeerId, keys: readonly string[]): Promise<void> {
+  private async pullMany (peer: PeerId, keys: readonly string[], signal?: AbortSignal): Promise<void> {
     if (keys.length === 0) return
-    const sets = await requestRecordsOf(this.relay.libp2p, peer, keys, this.sendOptions())
+    const sets = await requestRecordsOf(this.relay.libp2p, peer, keys, { ...this.sendOptions(), ...(signal === undefined ? {} : { signal }) })
     await inParallel([...sets], VALIDATION_LANES, async ([key, records]) => {
       for (const record of records) {
         try {
