@@ -55,7 +55,8 @@ describe.each<Runtime>(['node', 'bun', 'deno'])('slurp relay on %s', runtime => 
     expect((await slurp(['get', address, '--dir', dir, '--role', 'senior_architect', ...bootstrap])).json()).toMatchObject({ creatorRole: 'backend_developer' })
     const listed = (await slurp(['suggestions', address, '--dir', dir, '--role', 'senior_architect', ...bootstrap])).json() as Array<{ item: { creatorRole: string, contentType: string } }>
     expect(listed.map(entry => [entry.item.creatorRole, entry.item.contentType])).toEqual([['qa_engineer', 'suggestion']])
-  })
+  // Eight CLI processes one after another: about 10 s alone, over 30 s beside the fault suite on two cores.
+  }, 90_000)
 
   it('stops cleanly on SIGTERM (WebSockets listener too) and restarts with its identity and records', async () => {
     const data = join(base, `${runtime}-solo`)
@@ -80,5 +81,6 @@ describe.each<Runtime>(['node', 'bun', 'deno'])('slurp relay on %s', runtime => 
     } finally {
       expect(await again.stop()).toBe(0)
     }
-  })
+  // Two relay starts, a stop and two CLI processes: 4–14 s alone, more beside the fault suite.
+  }, 90_000)
 })

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { dhtKey } from '../../src/address/index.ts'
 import { increment, merge } from '../../src/clock/vector-clock.ts'
@@ -42,7 +41,7 @@ async function sealed (key: string, write: Write): Promise<SealedRecord> {
     contentType: write.type ?? 'context',
     created: updated,
     updated,
-    ciphertext: new Uint8Array(randomBytes(write.size ?? 64))
+    ciphertext: randomBytes(write.size ?? 64)
   })
 }
 
@@ -213,3 +212,10 @@ describe('certificates judged at the record\'s signed time (issue 10 finding 5)'
     await expect(later.put(other, afterExpiry.bytes, { origin: 'replica' })).rejects.toThrow(ExpiredCertificateError)
   })
 })
+
+// Web Crypto caps one getRandomValues call at 64 KiB; these tests make records up to 1 MB.
+function randomBytes (length: number): Uint8Array {
+  const bytes = new Uint8Array(length)
+  for (let offset = 0; offset < length; offset += 65_536) crypto.getRandomValues(bytes.subarray(offset, Math.min(length, offset + 65_536)))
+  return bytes
+}
