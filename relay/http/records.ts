@@ -6,6 +6,7 @@ import { decodeEnvelope } from '../../src/record/envelope.ts'
 import { encodeSiblings } from '../../src/record/siblings.ts'
 import { errorJson } from './error-response.ts'
 import type { RelayLike } from './relay-like.ts'
+import { putWithHistory } from '../../src/keeper/put-with-history.ts'
 
 /** Room above the policy's record limit, so a record slightly over it still reaches the keeper and gets its precise error. */
 export const BODY_SLACK_BYTES = 1024
@@ -42,7 +43,8 @@ export function registerRecordRoutes (app: Hono, relay: RelayLike, admission: Pi
     const bytes = new Uint8Array(await c.req.arrayBuffer())
     // Cheap checks first (free space, that it is a record, its member's
     // quota), then the keeper's validation with its signature checks.
-    const { outcome, siblings } = await admission.admit(bytes, async () => await relay.keeper.put(key, bytes))
+    const history = relay.replication?.fetchKey === undefined ? undefined : relay.replication.fetchKey.bind(relay.replication)
+    const { outcome, siblings } = await admission.admit(bytes, async () => await putWithHistory(relay.keeper, key, bytes, {}, history))
     return c.json({ key, outcome, siblings })
   })
 }

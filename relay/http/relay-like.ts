@@ -7,7 +7,7 @@ import type { RelayNode } from '../../src/relay.ts'
  */
 export type RelayLike = Pick<RelayNode, 'keeper' | 'libp2p' | 'running' | 'startedAt' | 'currentPolicy' | 'multiaddrs'> & {
   /** A relay's replication manager; a standalone gateway has none. */
-  readonly replication?: Pick<RelayNode['replication'], 'summary'>
+  readonly replication?: Pick<RelayNode['replication'], 'summary'> & Partial<Pick<RelayNode['replication'], 'fetchKey'>>
   /**
    * The relay's checks before a first-hand write (free space, per-member
    * quotas), shared with its record protocol so a member's quota is one per

@@ -1,6 +1,8 @@
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { WriteAdmission } from '../admission/write-admission.ts'
-import { ClockRuleError, SlurpError, VersionConflictError } from '../errors.ts'
+import { SlurpError, VersionConflictError } from '../errors.ts'
+import { putWithHistory } from '../keeper/put-with-history.ts'
+import type { FetchHistory } from '../keeper/put-with-history.ts'
 import type { RecordKeeper } from '../keeper/record-keeper.ts'
 import { RECORD_PROTOCOL, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './record-messages.ts'
 import type { RecordRequest, RecordResponse } from './record-messages.ts'
@@ -20,13 +22,8 @@ export interface ServeRecordsOptions {
    * replication between relays goes through sync and is not counted.
    */
   readonly admission?: Pick<WriteAdmission, 'admit'>
-  /**
-   * Takes what the other certified relays hold for a key. A relay that missed
-   * a key's history (a partition, a restart, a new relay) refuses an honest
-   * clock naming actors it has not seen signed for that key; with their
-   * signed versions in hand it can judge the clock, and the write goes through.
-   */
-  readonly history?: (key: string, signal: AbortSignal) => Promise<void>
+  /** Fetches a key's history before judging a clock again (see putWithHistory). */
+  readonly history?: FetchHistory
 }
 
 export async function serveRecords (node: Libp2p, keeper: RecordKeeper, options: ServeRecordsOptions = {}): Promise<void> {
@@ -51,16 +48,7 @@ async function answer (keeper: RecordKeeper, request: RecordRequest, signal: Abo
       const records = await keeper.get(request.key, { signal })
       return { ...empty, status: 'ok', records, siblings: records.length }
     }
-    const store = async () => await keeper.put(request.key, request.record, { signal, ...(request.ifNewest === true ? { ifNewest: true } : {}) })
-    const put = async (): Promise<Awaited<ReturnType<typeof store>>> => {
-      try {
-        return await store()
-      } catch (error) {
-        if (!(error instanceof ClockRuleError) || options.history === undefined) throw error
-        await options.history(request.key, signal)
-        return await store()
-      }
-    }
+    const put = async () => await putWithHistory(keeper, request.key, request.record, { signal, ...(request.ifNewest === true ? { ifNewest: true } : {}) }, options.history)
     const result = options.admission === undefined ? await put() : await options.admission.admit(request.record, put, signal)
     return { ...empty, status: 'ok', outcome: result.outcome, siblings: result.siblings }
   } catch (error) {
