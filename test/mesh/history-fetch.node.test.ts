@@ -56,7 +56,7 @@ describe('a relay that missed a key\'s history', () => {
   it('does the same for a write through the HTTP gateway', async () => {
     const { missed, key, next, poisoned } = await historyOnFirstOnly('ucxl://project123/history/gateway')
     const app = createRelayApp({ relay: missed })
-    const put = async (bytes: Uint8Array) => await app.request(`/v1/records/${encodeURIComponent(key)}`, { method: 'PUT', body: bytes })
+    const put = async (bytes: Uint8Array) => await app.request(`/v1/records/${encodeURIComponent(key)}`, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer> })
     const accepted = await put(next.bytes)
     expect(accepted.status).toBe(200)
     expect(await accepted.json()).toMatchObject({ outcome: 'replaced' })
