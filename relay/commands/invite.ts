@@ -3,6 +3,7 @@ import { createInvite, formatInvite } from '../../src/invite/invite.ts'
 import { GENERATED_PASSPHRASE_WORK_FACTOR, generateInvitePassphrase, sealInvite } from '../../src/invite/sealed.ts'
 import { DIR_OPTION, dirFrom, printJson } from '../command.ts'
 import type { Command } from '../command.ts'
+import { writeFileAtomic } from '../key-files.ts'
 import { NetworkDir } from '../network-dir.ts'
 import { bootstrapFrom, MESH_OPTIONS, positiveInt } from '../options.ts'
 import { localRelays } from '../relay-registry.ts'
@@ -12,12 +13,13 @@ const DAY_MS = 86_400_000
 export const invite: Command = {
   name: 'invite',
   summary: 'make an invite: a new member key certified for some roles, with their role keys, for a browser tab or another machine',
-  usage: 'slurp invite --roles R1,R2 [--read R3,…] [--days 30] [--label NAME] [--url http://HOST:PORT/ [--json]] [--bootstrap MA]... [--dir .slurp]',
+  usage: 'slurp invite --roles R1,R2 [--read R3,…] [--days 30] [--label NAME] [--out FILE | --url http://HOST:PORT/ [--json]] [--bootstrap MA]... [--dir .slurp]',
   details: [
     'Needs the root key. Certifies a new member key for --roles (it may write as them) and',
     'bundles the age identities of --read (default: the same roles) so it can read what',
     'they may read. Bootstrap relays: --bootstrap, else the relays running from --dir.',
-    'Prints the invite as JSON (import it in the web app as a file or pasted text).',
+    'Prints the invite as JSON (import it in the web app as a file or pasted text), or',
+    'with --out FILE writes it there readable by you only (mode 0600).',
     'With --url: a link to that URL whose #fragment holds the invite sealed under a',
     'passphrase (age scrypt), and on the next line the passphrase. Browsers keep every',
     'link they open in their history files, so the link alone must be useless: send the',
@@ -33,7 +35,8 @@ export const invite: Command = {
     days: { type: 'string' },
     label: { type: 'string' },
     url: { type: 'string' },
-    json: { type: 'boolean' }
+    json: { type: 'boolean' },
+    out: { type: 'string', short: 'o' }
   },
   async run (args, io) {
     const dir = new NetworkDir(dirFrom(args, io))
@@ -63,7 +66,10 @@ export const invite: Command = {
     })
     const url = args.values.url as string | undefined
     if (url === undefined) {
-      io.stdout(formatInvite(made))
+      const out = args.values.out as string | undefined
+      if (out === undefined) io.stdout(formatInvite(made))
+      // Readable by its owner only: a shell redirect would leave the secrets world-readable.
+      else await writeFileAtomic(out, formatInvite(made), 0o600)
       return
     }
     let base: URL

@@ -36,6 +36,11 @@ describe('slurp CLI', () => {
     expect([...opened.member.certificate.roles]).toEqual(['backend_developer'])
     expect(opened.keyring.roles()).toEqual(['backend_developer', 'observer'])
     expect(opened.file.label).toBe('Ann')
+    // --out writes it readable by its owner only (a shell redirect would not).
+    const file = join(base, 'ann.invite.json')
+    expect((await slurp(['invite', '--dir', dir, '--roles', 'observer', '--out', file])).stdout.toString()).toBe('')
+    expect((await stat(file)).mode & 0o777).toBe(0o600)
+    expect((await openInvite(parseInvite(await readFile(file, 'utf8')))).keyring.roles()).toEqual(['observer'])
     expect(opened.bootstrap).toEqual(['/ip4/127.0.0.1/tcp/4002/ws'])
     const url = await slurp(['invite', '--dir', dir, '--roles', 'observer', '--url', 'http://127.0.0.1:4080/'])
     expect(url.code).toBe(0)
