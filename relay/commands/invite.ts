@@ -83,12 +83,23 @@ export const invite: Command = {
     // A generated passphrase is 100 random bits: no stretching needed. One a person chose gets age's default.
     const sealed = await sealInvite(made, passphrase, chosen === undefined || chosen === '' ? { workFactor: GENERATED_PASSPHRASE_WORK_FACTOR } : {})
     base.hash = `invite=${sealed}`
+    if (!isLoopbackHost(base.hostname) && bootstrap.every(isLoopbackAddress)) {
+      io.stderr(`slurp invite: warning: the invite's relays (${bootstrap.length === 0 ? 'none' : bootstrap.join(', ')}) are all on this machine, which ${base.hostname} cannot reach; pass --bootstrap with addresses others can dial (the page still finds the relay serving it through /v1/bootstrap)\n`)
+    }
     if (args.values.json === true) {
       printJson(io, { url: base.toString(), passphrase, notAfter: now + validForMs })
       return
     }
     io.stdout(`${base.toString()}\npassphrase: ${passphrase}\n`)
   }
+}
+
+function isLoopbackHost (host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.')
+}
+
+function isLoopbackAddress (address: string): boolean {
+  return /^\/(ip4\/127\.|ip6\/::1\/|dns[46]?\/localhost\/)/.test(address)
 }
 
 function splitList (value: unknown): string[] {

@@ -43,6 +43,11 @@ describe('slurp CLI', () => {
     expect((await openInvite(parseInvite(await readFile(file, 'utf8')))).keyring.roles()).toEqual(['observer'])
     expect(opened.bootstrap).toEqual(['/ip4/127.0.0.1/tcp/4002/ws'])
     const url = await slurp(['invite', '--dir', dir, '--roles', 'observer', '--url', 'http://127.0.0.1:4080/'])
+    expect(url.stderr).toBe('')
+    // A link for another host whose invite names only this machine's relays says so.
+    const remote = await slurp(['invite', '--dir', dir, '--roles', 'observer', '--url', 'http://relay.example:4080/', '--bootstrap', '/ip4/127.0.0.1/tcp/4002/ws'])
+    expect(remote.code).toBe(0)
+    expect(remote.stderr).toMatch(/warning: the invite's relays \(\/ip4\/127\.0\.0\.1\/tcp\/4002\/ws\) are all on this machine/)
     expect(url.code).toBe(0)
     const [first = '', second = ''] = url.stdout.toString().trim().split('\n')
     const link = new URL(first)
@@ -55,7 +60,8 @@ describe('slurp CLI', () => {
     expect((await openInvite(await unsealInvite(sealed, second.slice('passphrase: '.length)))).keyring.roles()).toEqual(['observer'])
     expect((await slurp(['invite', '--dir', dir])).code).toBe(2)
     expect((await slurp(['invite', '--dir', dir, '--roles', 'nobody'])).stderr).toMatch(/not in the policy/)
-  })
+  // Seven CLI processes one after another, like the usage test below.
+  }, 90_000)
 
   it('init refuses to overwrite an existing network', async () => {
     const again = await slurp(['init', '--dir', dir])
