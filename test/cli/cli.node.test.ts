@@ -169,7 +169,8 @@ describe('slurp CLI', () => {
     expect(wrong.code).toBe(5)
     expect(wrong.stderr).toMatch(/relay certificate names another peer/)
     expect((await slurp(['relay', ...args, '--min-free', 'lots'])).stderr).toMatch(/--min-free takes megabytes/)
-  }, 60_000)
+  // Six CLI processes and a relay start: 8 s alone.
+  }, 90_000)
 
   // A dozen CLI processes one after another: 24 s on a quiet machine.
   it('usage errors exit 2 with a message; --help works everywhere', async () => {
