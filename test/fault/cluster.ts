@@ -44,8 +44,15 @@ interface Slot {
 }
 
 export interface AddRelayOptions {
-  /** A DHT key the new relay's identity is ground to sit closer to than every live relay. */
+  /** A DHT key the new relay's identity is ground to sit closer to than every relay in `closerThan`. */
   closestTo?: string
+  /**
+   * Default: every live relay. Several relays joining together are each ground
+   * against the relays there before them, not against each other: beating an
+   * already ground identity takes as many tries again, and three in a row
+   * once needed over 10,000.
+   */
+  closerThan?: readonly PeerId[]
   /** Default true; false starts a stranger: no relay certificate. */
   certified?: boolean
 }
@@ -99,7 +106,7 @@ export class Cluster {
 
   /** Adds a relay (a new identity) bootstrapped from the others. */
   async addRelay (options: AddRelayOptions = {}): Promise<number> {
-    const privateKey = options.closestTo === undefined ? await generateKeyPair('Ed25519') : await identityCloserThan(options.closestTo, this.live.map(relay => relay.libp2p.peerId))
+    const privateKey = options.closestTo === undefined ? await generateKeyPair('Ed25519') : await identityCloserThan(options.closestTo, options.closerThan ?? this.live.map(relay => relay.libp2p.peerId))
     const slot: Slot = { index: this.slots.length, privateKey, peerId: '', port: 0, store: createMemoryStore(), relay: undefined, certified: options.certified ?? true, retired: false }
     this.slots.push(slot)
     await this.startSlot(slot)

@@ -47,7 +47,8 @@ async function faultRun (cluster: Cluster, writers: SlurpPeer[], seed: number, s
   const strangers: number[] = []
   if (random.next() < 0.3) {
     const target = await dhtKey(random.pick(addresses))
-    for (let s = 0; s < 3; s++) strangers.push(await cluster.addRelay({ closestTo: target, certified: false }))
+    const closerThan = cluster.live.map(relay => relay.libp2p.peerId)
+    for (let s = 0; s < 3; s++) strangers.push(await cluster.addRelay({ closestTo: target, closerThan, certified: false }))
     steps.push(`3 strangers closest to ${target.slice(-6)}`)
   }
   const count = 6 + random.int(8)
@@ -89,7 +90,8 @@ async function faultRun (cluster: Cluster, writers: SlurpPeer[], seed: number, s
       // cleanup grace is over: nobody may have dropped a copy on their word.
       const target = await dhtKey(random.pick(addresses))
       const joined: number[] = []
-      for (let j = 0; j < 3; j++) joined.push(await cluster.addRelay({ closestTo: target }))
+      const closerThan = cluster.live.map(relay => relay.libp2p.peerId)
+      for (let j = 0; j < 3; j++) joined.push(await cluster.addRelay({ closestTo: target, closerThan }))
       await cluster.repairEverywhere()
       for (const index of joined) await cluster.retire(index)
       steps.push(`churn: r${joined.join(',r')} joined closest to ${target.slice(-6)}, repair, retired`)
