@@ -1,10 +1,11 @@
 import type { PeerId } from '@libp2p/interface'
-import { dhtKey, normaliseAddress, parseAddress } from './address/index.ts'
+import { dhtKey, normaliseAddress } from './address/index.ts'
 import { merge as mergeClocks } from './clock/vector-clock.ts'
 import type { VectorClock } from './clock/vector-clock.ts'
 import type { RoleKeyring } from './crypto/keyring.ts'
 import { toBase64url } from './encoding/base64url.ts'
-import { utf8Decode, utf8Encode } from './encoding/bytes.ts'
+import { ContextCache } from './peer/context-cache.ts'
+import { replicationStatusOf } from './peer/replication-status.ts'
 import { createMemoryStore } from './store/memory.ts'
 import type { KVStore } from './store/types.ts'
 import { NetworkError, NotFoundError, ReplicationError, SlurpError, UsageError, WriteNotAllowedError, throwIfAborted } from './errors.ts'
@@ -26,7 +27,7 @@ import { createContextRecord, openContextRecord } from './record/context-record.
 import type { ContextDraft, ContextItem } from './record/context-item.ts'
 import type { RecordEnvelope } from './record/envelope.ts'
 import { recordKey, suggestionKey } from './record/record-key.ts'
-import { mergeVersion, siblingSetDigest } from './record/siblings.ts'
+import { mergeVersion } from './record/siblings.ts'
 import { validateRecord } from './record/validator.ts'
 import type { ValidationContext } from './record/validator.ts'
 import { isContentType, mayWrite } from './roles/authority.ts'
@@ -194,19 +195,16 @@ export class SlurpPeer extends EventTarget {
   private keepConnected: KeepConnected | undefined
   private starting: Promise<void> | undefined
 
-  private readonly cache: KVStore
+  private readonly cache: ContextCache
   private readonly writes = new KeyedLock()
   /** The clock and creation time of this writer's last write per address (see put). */
   private readonly lastWrites = new Map<string, { clock: VectorClock, created: number }>()
   /** Addresses being re-read because a connected peer noticed a write. */
   private readonly rereading = new Set<string>()
 
-  private readonly cacheTtlMs: number
-
   constructor (private readonly init: PeerInit) {
     super()
-    this.cache = init.cache ?? createMemoryStore()
-    this.cacheTtlMs = init.cacheTtlMs ?? 7 * 86_400_000
+    this.cache = new ContextCache(init.cache ?? createMemoryStore(), init.cacheTtlMs ?? 7 * 86_400_000)
     this.replicationFactor = init.replicationFactor ?? 3
     this.minReplicas = init.minReplicas ?? Math.ceil(this.replicationFactor / 2)
     if (this.minReplicas < 1 || this.minReplicas > this.replicationFactor) {
@@ -497,7 +495,7 @@ export class SlurpPeer extends EventTarget {
       opened = await openContextRecord(winner, keyring)
     } catch (error) {
       // What this peer can no longer read must not stay readable from its cache.
-      if (options.as === undefined) await this.cache.delete(cacheKey(canonical))
+      if (options.as === undefined) await this.cache.delete(canonical)
       throw error
     }
     const conflicts = await Promise.all(others.map(async sibling => {
@@ -516,15 +514,7 @@ export class SlurpPeer extends EventTarget {
 
   /** What the last successful get of `address` returned, without the network. */
   async cached (address: string, options: { signal?: AbortSignal } = {}): Promise<GetResult | undefined> {
-    const key = cacheKey(normaliseAddress(address))
-    const bytes = await this.cache.get(key, options)
-    if (bytes === undefined) return undefined
-    const result = JSON.parse(utf8Decode(bytes)) as GetResult
-    if (this.expired(result)) {
-      await this.cache.delete(key, options)
-      return undefined
-    }
-    return result
+    return await this.cache.get(normaliseAddress(address), options)
   }
 
   /**
@@ -532,21 +522,7 @@ export class SlurpPeer extends EventTarget {
    * here): newest first. Expired entries are dropped on the way.
    */
   async search (query: SearchQuery = {}): Promise<GetResult[]> {
-    const words = (query.text ?? '').toLowerCase().split(/\s+/).filter(word => word !== '')
-    const found: GetResult[] = []
-    const expired: string[] = []
-    const signal = query.signal === undefined ? {} : { signal: query.signal }
-    for await (const [key, bytes] of this.cache.list(CACHE_PREFIX, signal)) {
-      const result = JSON.parse(utf8Decode(bytes)) as GetResult
-      if (this.expired(result)) {
-        expired.push(key)
-        continue
-      }
-      if (matches(result, query, words)) found.push(result)
-    }
-    for (const key of expired) await this.cache.delete(key, signal)
-    found.sort((a, b) => b.meta.updated - a.meta.updated)
-    return query.limit === undefined ? found : found.slice(0, query.limit)
+    return await this.cache.search(query)
   }
 
   /**
@@ -554,17 +530,7 @@ export class SlurpPeer extends EventTarget {
    * when that role's key is removed from this device).
    */
   async forget (options: { readAs?: string, signal?: AbortSignal } = {}): Promise<number> {
-    const signal = options.signal === undefined ? {} : { signal: options.signal }
-    const doomed: string[] = []
-    for await (const [key, bytes] of this.cache.list(CACHE_PREFIX, signal)) {
-      if (options.readAs === undefined || (JSON.parse(utf8Decode(bytes)) as GetResult).meta.readAs === options.readAs) doomed.push(key)
-    }
-    await this.cache.batch(doomed.map(key => ({ type: 'delete' as const, key })), signal)
-    return doomed.length
-  }
-
-  private expired (result: GetResult): boolean {
-    return Date.now() - (result.fetchedAt ?? 0) > this.cacheTtlMs
+    return await this.cache.forget(options)
   }
 
   /**
@@ -572,8 +538,7 @@ export class SlurpPeer extends EventTarget {
    * cache catches up after being offline or partitioned. Reports what changed.
    */
   async sync (options: { signal?: AbortSignal } = {}): Promise<{ checked: number, updated: string[], failed: Array<{ address: string, error: string }> }> {
-    const addresses: string[] = []
-    for await (const [key] of this.cache.list(CACHE_PREFIX, options)) addresses.push(key.slice(CACHE_PREFIX.length))
+    const addresses = await this.cache.addresses(options)
     const updated: string[] = []
     const failed: Array<{ address: string, error: string }> = []
     for (const address of addresses) {
@@ -589,12 +554,7 @@ export class SlurpPeer extends EventTarget {
   }
 
   private async remember (address: string, result: GetResult): Promise<void> {
-    const before = await this.cache.get(cacheKey(address))
-    await this.cache.put(cacheKey(address), utf8Encode(JSON.stringify(result)))
-    const previous = before === undefined ? undefined : JSON.parse(utf8Decode(before)) as GetResult
-    if (previous === undefined || versionId(previous) !== versionId(result)) {
-      this.dispatchEvent(new CustomEvent<UpdateDetail>('update', { detail: { address, result } }))
-    }
+    if (await this.cache.put(address, result)) this.dispatchEvent(new CustomEvent<UpdateDetail>('update', { detail: { address, result } }))
   }
 
   /**
@@ -637,49 +597,9 @@ export class SlurpPeer extends EventTarget {
   async replicationStatus (address: string, options: { signal?: AbortSignal } = {}): Promise<ReplicationStatus> {
     const canonical = normaliseAddress(address)
     const key = await dhtKey(canonical)
-    const { answers, failures } = await askClosest(await this.candidates(key, options.signal), this.replicationFactor, async relay =>
+    const asked = await askClosest(await this.candidates(key, options.signal), this.replicationFactor, async relay =>
       await requestRecord(this.libp2p, relay, { op: 'get', key }, this.send(options.signal)))
-    const holders: string[] = []
-    const missing: string[] = []
-    const digests = new Set<string>()
-    let siblings: readonly RecordEnvelope[] = []
-    for (const { peer, value } of answers) {
-      if (value.status !== 'ok' || value.records.length === 0) {
-        missing.push(peer.toString())
-        continue
-      }
-      const verified: RecordEnvelope[] = []
-      for (const bytes of value.records) {
-        try {
-          verified.push(await validateRecord(bytes, this.validation(), key, { origin: 'replica' }))
-        } catch (error) {
-          if (!(error instanceof SlurpError)) throw error
-        }
-      }
-      if (verified.length === 0) {
-        missing.push(peer.toString())
-        continue
-      }
-      holders.push(peer.toString())
-      digests.add(toBase64url(siblingSetDigest(verified)))
-      for (const envelope of verified) siblings = mergeVersion(siblings, envelope).siblings
-    }
-    const replicas = holders.length
-    const health: Health = replicas >= this.replicationFactor ? 'healthy' : replicas > 0 ? 'degraded' : 'critical'
-    const winner = siblings[0]
-    return {
-      address: canonical,
-      key,
-      health,
-      replicas,
-      target: this.replicationFactor,
-      holders,
-      missing,
-      unreachable: failures.map(failure => failure.peer.toString()),
-      version: winner?.clock ?? null,
-      conflicts: Math.max(0, siblings.length - 1),
-      consistent: digests.size <= 1
-    }
+    return await replicationStatusOf(canonical, key, this.replicationFactor, asked, this.validation())
   }
 
   /** Tells the DHT this peer acts in `role` (seed 003's AnnounceRole). */
@@ -708,40 +628,10 @@ function shortId (peer: PeerId): string {
   return `…${peer.toString().slice(-8)}`
 }
 
-const CACHE_PREFIX = 'context/'
 // lastWrites entries for an address's suggestions, beside its own entry.
 const SUGGESTION_WRITE = 'suggestion:'
 // Conditional attempts of one write before it is stored unconditionally (see put).
 const OPTIMISTIC_ATTEMPTS = 3
-
-function cacheKey (address: string): string {
-  return `${CACHE_PREFIX}${address}`
-}
-
-/** Identifies what a reader saw: the winner's clock and the conflicting versions. */
-function versionId (result: GetResult): string {
-  return JSON.stringify([result.meta.version, result.conflicts.map(conflict => conflict.meta.version)])
-}
-
-function matches (result: GetResult, query: SearchQuery, words: readonly string[]): boolean {
-  const { item, meta } = result
-  if (query.role !== undefined && meta.role !== query.role) return false
-  if (query.type !== undefined && meta.contentType !== query.type) return false
-  if (query.since !== undefined && meta.updated < query.since) return false
-  if (query.until !== undefined && meta.updated > query.until) return false
-  if (query.project !== undefined && projectOf(item.address) !== query.project.toLowerCase()) return false
-  if (words.length === 0) return true
-  const haystack = [item.address, item.summary, item.purpose ?? '', item.body ?? '', ...item.tags, ...item.technologies, ...item.insights].join('\n').toLowerCase()
-  return words.every(word => haystack.includes(word))
-}
-
-function projectOf (address: string): string {
-  try {
-    return parseAddress(address).project.toLowerCase()
-  } catch {
-    return ''
-  }
-}
 
 function metaOf (envelope: RecordEnvelope): Omit<RecordMeta, 'readAs' | 'replicas'> {
   return {
