@@ -8,6 +8,7 @@ import type { RelayRoster } from '../net/relay-roster.ts'
 import type { NetworkFaults } from '../net/request-response.ts'
 import type { RelayNode } from '../relay.ts'
 import { BUCKETS, summarise } from './buckets.ts'
+import { CleanupGrace } from './cleanup-grace.ts'
 import { VALIDATION_LANES, requestDigestsOf, requestOwnedEntries, requestRecordsOf, requestStore, requestSummary } from './sync-protocol.ts'
 import { MAX_KEYS_PER_REQUEST, batchBySize, batchRecordSets } from './sync-messages.ts'
 import type { RecordSet } from './sync-messages.ts'
@@ -86,8 +87,7 @@ export class ReplicationManager {
   private readonly syncing = new Map<string, Promise<void>>()
   private roundsDone: Promise<void> = Promise.resolve()
   private readonly recentErrors: string[] = []
-  /** When (monotonic ms) this relay first found itself not responsible for a key it holds. */
-  private readonly handedOverSince = new Map<string, number>()
+  private readonly grace: CleanupGrace
   private started = false
   private readonly onIdentify = (event: CustomEvent<{ peerId: PeerId }>): void => {
     const peer = event.detail.peerId
@@ -104,6 +104,7 @@ export class ReplicationManager {
 
   constructor (private readonly relay: RelayNode, private readonly config: ReplicationConfig = {}) {
     this.factor = config.factor ?? 3
+    this.grace = new CleanupGrace(config.cleanupGraceMs ?? 600_000)
   }
 
   /** Called by the relay once its node runs. Idempotent. */
@@ -177,10 +178,6 @@ export class ReplicationManager {
     return this.liveRelays().filter(peer => roster.isCertified(peer))
   }
 
-  private get graceMs (): number {
-    return this.config.cleanupGraceMs ?? 600_000
-  }
-
   /** The k closest to `key` among this relay and the live relays. */
   private responsible (key: string, relays: PeerId[]): PeerId[] {
     return sortByDistance(new TextEncoder().encode(key), [this.relay.libp2p.peerId, ...relays]).slice(0, this.factor)
@@ -248,7 +245,7 @@ export class ReplicationManager {
         }
         // Only a relay this one has known as certified for the whole grace
         // period may confirm a copy that lets this relay drop its own.
-        const trusted = this.roster.certifiedForMs(peer) >= this.graceMs
+        const trusted = this.grace.trusts(this.roster.certifiedForMs(peer))
         const confirm = (key: string): void => {
           confirmed.set(key, (confirmed.get(key) ?? 0) + 1)
           if (trusted) trustedConfirmations.set(key, (trustedConfirmations.get(key) ?? 0) + 1)
@@ -307,30 +304,23 @@ export class ReplicationManager {
       }
     })
 
-    const now = performance.now()
     for (const [key, targets] of targetsOf) {
-      const selfResponsible = targets.some(peer => peer.equals(self))
       const holders = (confirmed.get(key) ?? 0) + 1
       this.health.set(key, holders >= this.factor ? 'healthy' : 'degraded')
-      if (selfResponsible) {
-        this.handedOverSince.delete(key)
-        continue
-      }
-      const since = this.handedOverSince.get(key) ?? now
-      this.handedOverSince.set(key, since)
+      const handedOver = this.grace.handedOverLongAgo(key, targets.some(peer => peer.equals(self)))
       // Never drop a copy unless k long-known certified relays proved they hold
       // this very version, and this relay has not been responsible for a while.
-      if (this.config.cleanup !== false && !changed.has(key) && now - since >= this.graceMs && (trustedConfirmations.get(key) ?? 0) >= this.factor) {
+      if (handedOver && this.config.cleanup !== false && !changed.has(key) && (trustedConfirmations.get(key) ?? 0) >= this.factor) {
         const digest = index.get(key)
         if (digest !== undefined && await this.relay.keeper.remove(key, digest)) {
           this.health.delete(key)
-          this.handedOverSince.delete(key)
           this.stats.cleanedUp++
         }
       }
     }
+    const held = await this.relay.keeper.digests()
     for (const key of this.health.keys()) if (!index.has(key)) this.health.delete(key)
-    for (const key of this.handedOverSince.keys()) if (!index.has(key)) this.handedOverSince.delete(key)
+    this.grace.keepOnly(held)
     return unreachable
   }
 
