@@ -176,17 +176,19 @@ export class InvitePassphraseError extends SlurpError {
   override readonly code = 'ERR_INVITE_PASSPHRASE'
 }
 
-/**
- * A write refused because its author (the member its certificate names) used
- * up the policy's quota at this relay (issue 10 finding 9). `retryAfterMs`
- * says when the same write would fit again.
- */
-export class QuotaExceededError extends SlurpError {
-  override readonly code = 'ERR_QUOTA_EXCEEDED'
-
+/** A request refused for now: `retryAfterMs` says when the same request would be taken. */
+export class RetryLaterError extends SlurpError {
   constructor (message: string, readonly retryAfterMs: number, options?: ErrorOptions) {
     super(message, options)
   }
+}
+
+/**
+ * A write refused because its author (the member its certificate names) used
+ * up the policy's quota at this relay (issue 10 finding 9).
+ */
+export class QuotaExceededError extends RetryLaterError {
+  override readonly code = 'ERR_QUOTA_EXCEEDED'
 }
 
 /** A write refused because the relay's disk is nearly full: it stops taking records before its store fails (issue 10 finding 9). */
@@ -194,11 +196,7 @@ export class StorageFullError extends SlurpError {
   override readonly code = 'ERR_STORAGE_FULL'
 }
 
-/** A client over the gateway's request rate (issue 10 finding 9); `retryAfterMs` says when to come back. */
-export class RateLimitedError extends SlurpError {
+/** A client over the gateway's request rate (issue 10 finding 9). */
+export class RateLimitedError extends RetryLaterError {
   override readonly code = 'ERR_RATE_LIMITED'
-
-  constructor (message: string, readonly retryAfterMs: number, options?: ErrorOptions) {
-    super(message, options)
-  }
 }

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import {
-  AbortError, NetworkError, NotFoundError, QuotaExceededError, RateLimitedError, RecordTooLargeError, ReplicationError, SlurpError, StaleRecordError,
+  AbortError, NetworkError, NotFoundError, RecordTooLargeError, ReplicationError, RetryLaterError, SlurpError, StaleRecordError,
   StorageError, StorageFullError, UnsupportedRuntimeError
 } from '../../src/errors.ts'
 
@@ -30,7 +30,7 @@ const SERVER_SIDE = [StorageError, NetworkError, ReplicationError, UnsupportedRu
  * (429 with Retry-After) and a relay whose disk is full (507).
  */
 export function describeError (error: unknown): DescribedError {
-  if (error instanceof QuotaExceededError || error instanceof RateLimitedError) {
+  if (error instanceof RetryLaterError) {
     return { status: 429, code: error.code, message: error.message, retryAfterSeconds: Math.max(1, Math.ceil(error.retryAfterMs / 1000)) }
   }
   // The relay says it is full in so many words (not a masked 500): the writer should go elsewhere.
