@@ -26,7 +26,7 @@ export default defineConfig({
       {
         resolve: { conditions: sourceConditions },
         // Pre-bundled up front, so Vite does not reload the page mid-run to optimise them.
-        optimizeDeps: { include: ['fast-check', '@scure/base', 'age-encryption', 'idb-keyval', '@noble/hashes/sha2.js', '@noble/ciphers/chacha.js', '@noble/curves/ed25519.js', '@noble/hashes/hkdf.js'] },
+        optimizeDeps: { include: ['fast-check', '@scure/base', 'age-encryption', 'idb-keyval', '@noble/hashes/sha2.js', '@noble/ciphers/chacha.js', '@noble/curves/ed25519.js', '@noble/hashes/hkdf.js', '@noble/hashes/hmac.js'] },
         test: {
           name: 'browser',
           include: ['test/**/*.test.ts'],

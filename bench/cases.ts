@@ -4,6 +4,8 @@ import { KiB, MiB, sizeLabel } from './payload.ts'
 export const CRYPTO_SIZES = [KiB, 64 * KiB, MiB] as const
 export const RECIPIENT_COUNTS = [1, 3, 5] as const
 export const ENVELOPE_SIZES = [KiB, 64 * KiB] as const
+/** The age file codec (src/crypto/age-file): a small record and a large one. */
+export const AGE_FILE_SIZES = [KiB, MiB] as const
 
 export function encryptGroup (bytes: number, recipients: number): string {
   return `encrypt ${sizeLabel(bytes)} → ${recipients}`
@@ -11,6 +13,10 @@ export function encryptGroup (bytes: number, recipients: number): string {
 
 export function decryptGroup (bytes: number, recipients: number): string {
   return `decrypt ${sizeLabel(bytes)} of ${recipients}`
+}
+
+export function ageFileGroup (operation: 'encrypt' | 'decrypt' | 'STREAM seal' | 'STREAM open', bytes: number): string {
+  return `age-file ${operation} ${sizeLabel(bytes)}`
 }
 
 export const SIGN_GROUP = 'sign record'

@@ -46,6 +46,25 @@ export function nativeEncrypt (recipients: readonly KeyObject[], plaintext: Uint
   return { stanzas, chunks }
 }
 
+/** age's STREAM alone: ChaCha20-Poly1305 over 64 KiB chunks with its nonces; no payload nonce, HKDF or header. */
+export function nativeStreamSeal (key: Buffer, plaintext: Uint8Array): Buffer[] {
+  const chunks: Buffer[] = []
+  forEachChunk(plaintext.length, (start, end, nonce) => chunks.push(seal(key, nonce, plaintext.subarray(start, end))))
+  return chunks
+}
+
+export function nativeStreamOpen (key: Buffer, chunks: readonly Buffer[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length - TAG_BYTES, 0))
+  let offset = 0
+  chunks.forEach((chunk, index) => {
+    const plain = tryOpen(key, chunkNonce(index, index === chunks.length - 1), chunk)
+    if (plain === null) throw new Error(`chunk ${index} does not authenticate`)
+    out.set(plain, offset)
+    offset += plain.length
+  })
+  return out
+}
+
 /** Tries every stanza in order, as age does, so a reader whose stanza is last pays for all. */
 export function nativeDecrypt (identity: KeyObject, sealed: NativeSealed): Uint8Array {
   let fileKey: Buffer | null = null

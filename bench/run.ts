@@ -11,6 +11,7 @@ import { clearProgress } from './progress.ts'
 import { roleKeys } from './readers.ts'
 import { writeJsonResults } from './results-json.ts'
 import type { Section } from './section.ts'
+import { ageFileSuite } from './suites/age-file.ts'
 import { decryptSuite } from './suites/decrypt.ts'
 import { encryptSuite } from './suites/encrypt.ts'
 import { envelopeSuite } from './suites/envelope.ts'
@@ -39,6 +40,7 @@ if (runsCrypto(options)) {
   const suites = [
     async () => await encryptSuite(options, keys),
     async () => await decryptSuite(options, keys),
+    async () => await ageFileSuite(options, keys),
     async () => await recordSuite(options),
     async () => await envelopeSuite(options)
   ]

@@ -5,7 +5,7 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 
 // The web peer: the app (index.html) and the embedding example (embed.html),
 // built from the package's source with its browser adapters (#transports,
-// #age-x25519) picked by the "browser" condition.
+// #age-x25519, #age-aead) picked by the "browser" condition.
 export default defineConfig({
   root: here('.'),
   base: './',

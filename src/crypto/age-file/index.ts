@@ -1,0 +1,12 @@
+/** Our own age v1 file codec (age-encryption.org/v1): header, STREAM payload, re-wrapping. */
+export { encryptAgeFile, decryptAgeFile, decryptAgeHeader, rewrapAgeFile, FILE_KEY_BYTES } from './file.ts'
+export type { AgeEncryptOptions, AgeDecryptOptions, OpenedAgeHeader } from './file.ts'
+export { AgeMalformedError, AgeNoMatchError } from './errors.ts'
+export type { AgeFailure } from './errors.ts'
+export type { Identity, Recipient, Stanza } from './stanza.ts'
+export { encodeHeader, encodeHeaderWithoutMac, parseHeader, VERSION_LINE } from './header.ts'
+export type { ParsedHeader } from './header.ts'
+export { headerMac } from './mac.ts'
+export { decryptPayload, encryptPayload, payloadLength, CHUNK_BYTES } from './stream.ts'
+export { armorAge, dearmorAge, isArmoredAge } from './armor.ts'
+export type { AgeAead } from './aead.ts'
