@@ -1,6 +1,6 @@
 import {
-  AccessDeniedError, DecryptionError, InvalidAddressError, InvalidCertificateError, InvalidKeyError,
-  InvalidInviteError, InvalidPolicyError, InvalidRecordError, InvalidSignatureError, NetworkError, NotFoundError, ReplicationError, UnknownRoleError, UsageError, WriteNotAllowedError
+  AccessDeniedError, DecryptionError, EscrowError, InvalidAddressError, InvalidCertificateError, InvalidKeyError,
+  InvalidInviteError, InvalidPolicyError, MemberRevokedError, InvalidRecordError, InvalidSignatureError, NetworkError, NotFoundError, ReplicationError, UnknownRoleError, UsageError, WriteNotAllowedError
 } from '../src/errors.ts'
 
 /** Documented in the README; scripts branch on these. */
@@ -17,10 +17,10 @@ export const EXIT = {
 export function exitCodeFor (error: unknown): number {
   if (error instanceof UsageError) return EXIT.usage
   if (error instanceof NotFoundError) return EXIT.notFound
-  if (error instanceof AccessDeniedError || error instanceof WriteNotAllowedError) return EXIT.accessDenied
+  if (error instanceof AccessDeniedError || error instanceof WriteNotAllowedError || error instanceof MemberRevokedError) return EXIT.accessDenied
   if (error instanceof NetworkError || error instanceof ReplicationError) return EXIT.network
   if (error instanceof InvalidAddressError || error instanceof InvalidRecordError || error instanceof InvalidKeyError ||
     error instanceof InvalidPolicyError || error instanceof InvalidSignatureError || error instanceof InvalidCertificateError ||
-    error instanceof UnknownRoleError || error instanceof DecryptionError || error instanceof InvalidInviteError) return EXIT.invalidInput
+    error instanceof UnknownRoleError || error instanceof DecryptionError || error instanceof InvalidInviteError || error instanceof EscrowError) return EXIT.invalidInput
   return EXIT.failure
 }

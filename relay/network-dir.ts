@@ -104,12 +104,19 @@ export class NetworkDir {
   }
 
   async readRootKey (): Promise<SigningKey> {
-    const pem = await readText(this.file('root.key'), 'network root key (only the admin who ran "slurp init" has it)')
-    return await signingKeyFromSeed(seedFromPem(pem))
+    return await signingKeyFromSeed(await this.readRootSeed())
+  }
+
+  async readRootSeed (): Promise<Uint8Array> {
+    return seedFromPem(await readText(this.file('root.key'), 'network root key (only the admin who ran "slurp init" has it)'))
   }
 
   async writeSecretKey (name: 'root.key' | 'member.key', seed: Uint8Array): Promise<void> {
     await writeFileAtomic(this.file(name), seedToPem(seed), 0o600)
+  }
+
+  async readMemberSeed (): Promise<Uint8Array> {
+    return seedFromPem(await readText(this.file('member.key'), 'member key'))
   }
 
   async readMember (): Promise<{ signer: SigningKey, certificate: MembershipCertificate }> {

@@ -2,6 +2,9 @@ import { SlurpPeer } from '../src/peer.ts'
 import { NetworkError } from '../src/errors.ts'
 import type { NetworkDir } from './network-dir.ts'
 import { localRelays } from './relay-registry.ts'
+import { newestPolicy } from './policy-files.ts'
+import { memberIdentity } from '../src/crypto/member-recipient.ts'
+import type { KeysChangedDetail } from '../src/peer/peer-keys.ts'
 
 /**
  * A CLI peer for one command: the member key, certificate and role keys from
@@ -10,7 +13,7 @@ import { localRelays } from './relay-registry.ts'
  */
 export async function openPeer (dir: NetworkDir, bootstrap: string[], options: { replicationFactor?: number, minReplicas?: number } = {}): Promise<SlurpPeer> {
   const { rootPublicKey } = await dir.readNetwork()
-  const policy = await dir.readPolicy()
+  const { policy, signed } = await newestPolicy(dir)
   const member = await dir.readMember()
   const keyring = await dir.keyring()
   const relays = bootstrap.length > 0 ? bootstrap : (await localRelays(dir.path)).flatMap(entry => entry.multiaddrs.slice(0, 1))
@@ -18,13 +21,15 @@ export async function openPeer (dir: NetworkDir, bootstrap: string[], options: {
     throw new NetworkError(`no relays to talk to: pass --bootstrap MULTIADDR, or start one with "slurp relay --dir ${dir.path}"`)
   }
   const peer = new SlurpPeer({
-    network: { rootPublicKey, policy },
-    member,
+    network: { rootPublicKey, policy, signedPolicy: signed },
+    member: { ...member, deliveryIdentity: memberIdentity(await dir.readMemberSeed()) },
     keyring,
     bootstrap: relays,
     ...(options.replicationFactor === undefined ? {} : { replicationFactor: options.replicationFactor }),
     ...(options.minReplicas === undefined ? {} : { minReplicas: options.minReplicas })
   })
+  // A newer policy the relays hand over (a rotation, a revocation) is kept here for the next command.
+  peer.addEventListener('keys', event => { dir.writePolicy((event as CustomEvent<KeysChangedDetail>).detail.signed).catch(() => {}) })
   await peer.start({ signal: AbortSignal.timeout(10_000) })
   if (peer.status().connections === 0) {
     await peer.stop()

@@ -15,6 +15,7 @@ import { loadWebAssets } from './http/web-assets.ts'
 import type { NetworkDir } from './network-dir.ts'
 import { loadOrCreateNodeKey } from './node-identity.ts'
 import { registerRelay } from './relay-registry.ts'
+import { keepPolicy, newestPolicy } from './policy-files.ts'
 
 export interface RelayServerOptions {
   dir: NetworkDir
@@ -52,11 +53,13 @@ export interface RunningRelay {
  */
 export async function startRelayServer (options: RelayServerOptions): Promise<RunningRelay> {
   const { rootPublicKey } = await options.dir.readNetwork()
-  const policy = await options.dir.readPolicy()
   await mkdir(options.data, { recursive: true, mode: 0o700 })
+  const keptPolicy = join(options.data, 'policy.json')
+  const { policy, signed } = await newestPolicy(options.dir, [keptPolicy])
   const privateKey = await loadOrCreateNodeKey(join(options.data, 'node.key'))
   const relay = new RelayNode({
-    network: { rootPublicKey, policy },
+    network: { rootPublicKey, policy, signedPolicy: signed },
+    onPolicy: newer => { keepPolicy(keptPolicy, newer).catch(() => {}) },
     certificate: await relayCertificateFor(options, peerIdFromPrivateKey(privateKey)),
     store: createLevelStore({ path: join(options.data, 'records') }),
     storage: createDiskGuard({ path: options.data, ...(options.minFreeBytes === undefined ? {} : { minFreeBytes: options.minFreeBytes }) }),

@@ -5,17 +5,21 @@ import { certifyRelay } from './commands/certify-relay.ts'
 import { decrypt } from './commands/decrypt.ts'
 import { get } from './commands/get.ts'
 import { encrypt } from './commands/encrypt.ts'
+import { escrow } from './commands/escrow.ts'
 import { init } from './commands/init.ts'
 import { invite } from './commands/invite.ts'
 import { keygen } from './commands/keygen.ts'
 import { policy } from './commands/policy.ts'
 import { put } from './commands/put.ts'
+import { rotate } from './commands/rotate.ts'
+import { revoke } from './commands/revoke.ts'
+import { members } from './commands/members.ts'
 import { relay } from './commands/relay.ts'
 import { status } from './commands/status.ts'
 import { suggestions } from './commands/suggestions.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 
-const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, put, get, suggestions, status]
+const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, suggestions, status]
 
 function mainHelp (): string {
   const width = Math.max(...commands.map(c => c.name.length))

@@ -61,6 +61,11 @@ export class WriteNotAllowedError extends SlurpError {
   override readonly code = 'ERR_WRITE_NOT_ALLOWED'
 }
 
+/** A record signed by a member the root revoked, at or after the revocation. */
+export class MemberRevokedError extends SlurpError {
+  override readonly code = 'ERR_MEMBER_REVOKED'
+}
+
 /** Bytes that do not decode as a record envelope, or a record that fails validation. */
 export class InvalidRecordError extends SlurpError {
   override readonly code: string = 'ERR_INVALID_RECORD'
@@ -199,4 +204,33 @@ export class StorageFullError extends SlurpError {
 /** A client over the gateway's request rate (issue 10 finding 9). */
 export class RateLimitedError extends RetryLaterError {
   override readonly code = 'ERR_RATE_LIMITED'
+}
+
+/**
+ * Shamir escrow of a role identity or the network root key (`slurp escrow`).
+ * Shamir's scheme rebuilds a wrong key, silently, from too few or damaged
+ * shares, so every combine is verified and each way it can fail is named.
+ */
+export class EscrowError extends SlurpError {
+  override readonly code: string = 'ERR_ESCROW'
+}
+
+/** A share document that is not a well-formed `slurp-escrow-share/1` share. */
+export class InvalidShareError extends EscrowError {
+  override readonly code = 'ERR_INVALID_SHARE'
+}
+
+/** Shares that do not belong to one split: another network, subject, key or threshold, or a repeated index. */
+export class MismatchedSharesError extends EscrowError {
+  override readonly code = 'ERR_MISMATCHED_SHARES'
+}
+
+/** Fewer shares than the split's threshold. */
+export class NotEnoughSharesError extends EscrowError {
+  override readonly code = 'ERR_NOT_ENOUGH_SHARES'
+}
+
+/** Shares that combine to a key other than the network root or the role key the verified policy names. */
+export class EscrowVerificationError extends EscrowError {
+  override readonly code = 'ERR_ESCROW_VERIFICATION'
 }

@@ -5,9 +5,13 @@ import type { VectorClock } from './clock/vector-clock.ts'
 import type { RoleKeyring } from './crypto/keyring.ts'
 import { toBase64url } from './encoding/base64url.ts'
 import { ContextCache } from './peer/context-cache.ts'
+import { PeerKeys } from './peer/peer-keys.ts'
+import type { KeysChangedDetail, ReaderKeyStatus } from './peer/peer-keys.ts'
+import type { GetOptions, GetResult, PutOptions, PutResult, RecordMeta, ReplicationStatus, SearchQuery, Suggestion, UpdateDetail } from './peer/types.ts'
 import { replicationStatusOf } from './peer/replication-status.ts'
 import { createMemoryStore } from './store/memory.ts'
 import type { KVStore } from './store/types.ts'
+import { errorClassForCode, isPolicyRefusal } from './error-codes.ts'
 import { NetworkError, NotFoundError, ReplicationError, SlurpError, UsageError, WriteNotAllowedError, throwIfAborted } from './errors.ts'
 import { KeyedLock } from './lock/keyed-lock.ts'
 import { KeepConnected } from './net/keep-connected.ts'
@@ -24,23 +28,30 @@ import type { NetworkFaults, SendOptions } from './net/request-response.ts'
 import { announceRole, findPeersByRole } from './net/role-discovery.ts'
 import { sendNotices, serveNotices } from './net/write-notices.ts'
 import { createContextRecord, openContextRecord } from './record/context-record.ts'
-import type { ContextDraft, ContextItem } from './record/context-item.ts'
+import type { ContextDraft } from './record/context-item.ts'
 import type { RecordEnvelope } from './record/envelope.ts'
 import { recordKey, suggestionKey } from './record/record-key.ts'
 import { mergeVersion } from './record/siblings.ts'
 import { validateRecord } from './record/validator.ts'
 import type { ValidationContext } from './record/validator.ts'
 import { isContentType, mayWrite } from './roles/authority.ts'
-import type { ContentType } from './roles/authority.ts'
 import type { MembershipCertificate } from './trust/certificate.ts'
-import type { Policy } from './trust/policy.ts'
+import type { Policy, SignedPolicy } from './trust/policy.ts'
 import type { SigningKey } from './trust/signing-key.ts'
 
 export interface PeerInit {
-  /** The network root and its verified policy. */
-  readonly network: { readonly rootPublicKey: Uint8Array, readonly policy: Policy }
-  /** This member's key and its root-issued certificate (needed to write). */
-  readonly member?: { readonly signer: SigningKey, readonly certificate: MembershipCertificate }
+  /**
+   * The network root and its verified policy. With the signed document too,
+   * this peer passes the policy on to nodes that hold an older one; either
+   * way it takes newer ones the root signed from the nodes it meets.
+   */
+  readonly network: { readonly rootPublicKey: Uint8Array, readonly policy: Policy, readonly signedPolicy?: SignedPolicy }
+  /**
+   * This member's key and its root-issued certificate (needed to write).
+   * `deliveryIdentity` (memberIdentity of its seed) opens the key bundles the
+   * root publishes for it after a rotation.
+   */
+  readonly member?: { readonly signer: SigningKey, readonly certificate: MembershipCertificate, readonly deliveryIdentity?: string }
   /** The role identities held (needed to read). */
   readonly keyring: RoleKeyring
   /** Relay multiaddrs (with /p2p/ ids) to join through, and to redial when they come back. */
@@ -68,110 +79,7 @@ export interface PeerInit {
   readonly writeNotices?: boolean
 }
 
-export interface PutOptions {
-  /** The role to write as: the record is encrypted to readersOf(as). */
-  readonly as: string
-  readonly type?: ContentType
-  readonly signal?: AbortSignal
-}
-
-export interface PutResult {
-  readonly address: string
-  readonly key: string
-  /** The new version's vector clock. */
-  readonly version: VectorClock
-  /** Relays that acknowledged (stored, replaced, kept as sibling, or already had it). */
-  readonly replicas: number
-  readonly target: number
-}
-
-export interface RecordMeta {
-  readonly key: string
-  readonly version: VectorClock
-  readonly author: string
-  readonly role: string
-  readonly contentType: string
-  readonly created: number
-  readonly updated: number
-  /** Relays that returned this version. */
-  readonly replicas: number
-  /** The held role whose key opened it. */
-  readonly readAs: string
-}
-
-export interface Conflict {
-  readonly meta: Omit<RecordMeta, 'readAs' | 'replicas'>
-  /** The sibling's content, when a held role can read it. */
-  readonly item?: ContextItem
-}
-
-export interface GetResult {
-  readonly item: ContextItem
-  readonly meta: RecordMeta
-  /** Concurrent versions that lost the deterministic choice; empty when there is no conflict. */
-  readonly conflicts: readonly Conflict[]
-  /** When this copy was read from the relays (ms since the epoch). */
-  readonly fetchedAt: number
-  /** Served from this device's cache because no relay answered (offlineReads). */
-  readonly offline?: boolean
-}
-
-/** One author's suggestion for an address (suggestions()). */
-export interface Suggestion {
-  readonly item: ContextItem
-  readonly meta: RecordMeta
-}
-
-/** What search() matches; every field given must match. */
-export interface SearchQuery {
-  /** Words that must all appear (case-insensitive) in the address, summary, purpose, body, tags, technologies or insights. */
-  readonly text?: string
-  readonly project?: string
-  /** The role that wrote it. */
-  readonly role?: string
-  readonly type?: ContentType
-  /** Updated at or after / before these times (ms since the epoch). */
-  readonly since?: number
-  readonly until?: number
-  readonly limit?: number
-  readonly signal?: AbortSignal
-}
-
-/** Fired (as a CustomEvent named "update") when a read finds a version the cache did not have. */
-export interface UpdateDetail {
-  readonly address: string
-  readonly result: GetResult
-}
-
-export type Health = 'healthy' | 'degraded' | 'critical'
-
-/** Seed 003's ReplicationStatus. */
-export interface ReplicationStatus {
-  readonly address: string
-  readonly key: string
-  /** healthy: ≥ target replicas; degraded: 1 to target-1; critical: none found. */
-  readonly health: Health
-  readonly replicas: number
-  readonly target: number
-  /** Relays (of the closest asked) that hold a valid version. */
-  readonly holders: readonly string[]
-  /** Relays that answered but hold nothing. */
-  readonly missing: readonly string[]
-  /** Relays that could not be asked. */
-  readonly unreachable: readonly string[]
-  /** The winning version's clock, or null when nothing is stored. */
-  readonly version: VectorClock | null
-  /** How many concurrent versions besides the winner exist. */
-  readonly conflicts: number
-  /** Whether every holder holds exactly the same versions. */
-  readonly consistent: boolean
-}
-
-export interface GetOptions {
-  /** Read as this role only (default: any held role). */
-  readonly as?: string
-  readonly signal?: AbortSignal
-}
+export type { Conflict, GetOptions, GetResult, Health, PutOptions, PutResult, RecordMeta, ReplicationStatus, SearchQuery, Suggestion, UpdateDetail } from './peer/types.ts'
 
 interface Fetched {
   siblings: RecordEnvelope[]
@@ -196,6 +104,7 @@ export class SlurpPeer extends EventTarget {
   private starting: Promise<void> | undefined
 
   private readonly cache: ContextCache
+  private readonly keys: PeerKeys
   private readonly writes = new KeyedLock()
   /** The clock and creation time of this writer's last write per address (see put). */
   private readonly lastWrites = new Map<string, { clock: VectorClock, created: number }>()
@@ -205,6 +114,9 @@ export class SlurpPeer extends EventTarget {
   constructor (private readonly init: PeerInit) {
     super()
     this.cache = new ContextCache(init.cache ?? createMemoryStore(), init.cacheTtlMs ?? 7 * 86_400_000)
+    const member = init.member?.deliveryIdentity === undefined ? undefined : { id: toBase64url(init.member.signer.publicKey), identity: init.member.deliveryIdentity }
+    this.keys = new PeerKeys(init.network.rootPublicKey, { policy: init.network.policy, ...(init.network.signedPolicy === undefined ? {} : { signed: init.network.signedPolicy }) }, init.keyring, member,
+      detail => { this.dispatchEvent(new CustomEvent<KeysChangedDetail>('keys', { detail })) })
     this.replicationFactor = init.replicationFactor ?? 3
     this.minReplicas = init.minReplicas ?? Math.ceil(this.replicationFactor / 2)
     if (this.minReplicas < 1 || this.minReplicas > this.replicationFactor) {
@@ -226,6 +138,7 @@ export class SlurpPeer extends EventTarget {
     this.starting ??= (async () => {
       await this.cache.open(options)
       const node = await createSlurpNode({ ...this.init.node, kind: 'peer', rootPublicKey: this.init.network.rootPublicKey })
+      await this.keys.start(node)
       await node.start()
       this.node = node
       if (this.init.writeNotices !== false) await serveNotices(node, address => { this.noticed(address) })
@@ -233,8 +146,41 @@ export class SlurpPeer extends EventTarget {
       const reached = await this.keepConnected.tick(options.signal)
       this.keepConnected.start()
       await this.untilIdentified(reached, options.signal)
+      await this.keys.catchUp(node, reached, options.signal)
     })()
     await this.starting
+  }
+
+  /** The newest root-signed policy this peer has verified (it follows the mesh: see "keys" events). */
+  get policy (): Policy {
+    return this.keys.policy
+  }
+
+  /** The signed policy document this peer holds, when it has one to pass on. */
+  get signedPolicy (): SignedPolicy | undefined {
+    return this.keys.book.signed
+  }
+
+  /** Every reader set's key epoch, and whether this peer's roles open it. */
+  readerKeys (): ReaderKeyStatus[] {
+    return this.keys.readerKeys()
+  }
+
+  /**
+   * Makes sure the connected relays hold this peer's policy (after an admin
+   * signed a new one): returns how many relays were asked and how many now
+   * hold this version or a newer one.
+   */
+  async publishPolicy (options: { signal?: AbortSignal } = {}): Promise<{ relays: number, current: number }> {
+    const relays = relayRoster(this.libp2p)?.certified().filter(peer => this.libp2p.getConnections(peer).length > 0) ?? []
+    return { relays: relays.length, current: await this.keys.publish(this.libp2p, relays, options.signal) }
+  }
+
+  /** Hands this peer a signed policy (from a file, an admin tool); taken when newer and valid, then spread. */
+  async offerPolicy (signed: unknown): Promise<boolean> {
+    const taken = await this.keys.book.offer(signed)
+    await this.keys.ready()
+    return taken
   }
 
   /**
@@ -258,13 +204,14 @@ export class SlurpPeer extends EventTarget {
     this.starting = undefined
     await starting.catch(() => {})
     this.keepConnected?.stop()
+    this.keys.stop()
     await this.node?.stop()
     this.node = undefined
     await this.cache.close()
   }
 
   private validation (): ValidationContext {
-    return { rootPublicKey: this.init.network.rootPublicKey, policy: this.init.network.policy }
+    return { rootPublicKey: this.init.network.rootPublicKey, policy: this.keys.policy }
   }
 
   async put (address: string, draft: ContextDraft, options: PutOptions): Promise<PutResult> {
@@ -279,7 +226,8 @@ export class SlurpPeer extends EventTarget {
     if (member === undefined) throw new UsageError('this peer has no membership certificate, so it cannot write')
     const type = options.type ?? draft.contentType ?? 'context'
     if (!isContentType(type)) throw new UsageError(`unknown content type "${String(type)}"`)
-    const policy = this.init.network.policy
+    await this.keys.ready()
+    const policy = this.keys.policy
     const role = policy.roles[options.as]
     if (!member.certificate.roles.includes(options.as) || role === undefined) {
       throw new WriteNotAllowedError(`this member is not certified for role "${options.as}"`)
@@ -334,6 +282,12 @@ export class SlurpPeer extends EventTarget {
     const { answers, failures } = outcome
     const acknowledged = answers.filter(answer => answer.value.status === 'ok').length
     if (acknowledged < this.minReplicas) {
+      // A refusal under the policy is not a network failure: retrying will not help.
+      const refusal = answers.find(answer => isPolicyRefusal(answer.value.code))
+      const Refusal = refusal === undefined ? undefined : errorClassForCode(refusal.value.code)
+      if (refusal !== undefined && Refusal !== undefined) {
+        throw new Refusal(`relay ${shortId(refusal.peer)} refused the write under policy version ${this.keys.policy.version}: ${refusal.value.message}`)
+      }
       // Which relays it knew, which it asked and what each said: "only 1 of 3"
       // alone left a user guessing whether relays refused or were never found.
       const said = [
@@ -380,6 +334,7 @@ export class SlurpPeer extends EventTarget {
     const key = await suggestionKey(canonical)
     const fetched = await this.fetch(key, await this.candidates(key, options.signal), options.signal)
     if (fetched.answered === 0) throw new NetworkError(`none of the ${fetched.asked} relays for ${canonical}'s suggestions answered`)
+    await this.keys.ready()
     const keyring = options.as === undefined ? this.init.keyring : this.init.keyring.only([options.as])
     const found: Suggestion[] = []
     for (const version of fetched.siblings) {
@@ -488,6 +443,7 @@ export class SlurpPeer extends EventTarget {
       if (fetched.closestAnswered === 0) throw new NetworkError(`none of the ${this.replicationFactor} relays responsible for ${canonical} could be reached, and the ${fetched.answered} that answered for them hold nothing`)
       throw new NotFoundError(`nothing is stored at ${canonical}`)
     }
+    await this.keys.ready()
     const keyring = options.as === undefined ? this.init.keyring : this.init.keyring.only([options.as])
     const [winner, ...others] = fetched.siblings as [RecordEnvelope, ...RecordEnvelope[]]
     let opened: Awaited<ReturnType<typeof openContextRecord>>
@@ -604,11 +560,11 @@ export class SlurpPeer extends EventTarget {
 
   /** Tells the DHT this peer acts in `role` (seed 003's AnnounceRole). */
   async announceRole (role: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    await announceRole(this.libp2p.services.dht, this.init.network.policy.network, role, options)
+    await announceRole(this.libp2p.services.dht, this.keys.policy.network, role, options)
   }
 
   async findPeersByRole (role: string, options: { signal?: AbortSignal, limit?: number } = {}): Promise<PeerId[]> {
-    return await findPeersByRole(this.libp2p.services.dht, this.init.network.policy.network, role, options)
+    return await findPeersByRole(this.libp2p.services.dht, this.keys.policy.network, role, options)
   }
 
   /** Connections and DHT state, for status displays. */

@@ -16,14 +16,20 @@ import { serveRelayDirectory } from './net/relay-directory.ts'
 import { serveSync } from './replication/sync-protocol.ts'
 import type { KVStore } from './store/types.ts'
 import { memberQuotaOf } from './trust/policy.ts'
-import type { Policy } from './trust/policy.ts'
+import type { Policy, SignedPolicy } from './trust/policy.ts'
+import { PolicyBook } from './trust/policy-book.ts'
+import type { PolicyChange } from './trust/policy-book.ts'
+import { servePolicy, spreadPolicy } from './net/policy-exchange.ts'
 import { verifyRelayCertificate } from './trust/relay-certificate.ts'
 import type { RelayCertificate } from './trust/relay-certificate.ts'
 import { ReplicationManager } from './replication/manager.ts'
 import type { ReplicationConfig } from './replication/manager.ts'
 
 export interface RelayInit {
-  readonly network: { readonly rootPublicKey: Uint8Array, readonly policy: Policy }
+  /** The root and its policy; with the signed document, the relay passes it on to nodes that hold an older one. */
+  readonly network: { readonly rootPublicKey: Uint8Array, readonly policy: Policy, readonly signedPolicy?: SignedPolicy }
+  /** Called when a newer root-signed policy arrives from the mesh (to keep it across restarts). */
+  readonly onPolicy?: (signed: SignedPolicy) => void
   /** Where records live: LevelDB on servers, memory in tests. Opened by start(). */
   readonly store: KVStore
   readonly bootstrap?: readonly string[]
@@ -62,17 +68,20 @@ export class RelayNode {
   private node: SlurpLibp2p | undefined
   private keepConnected: KeepConnected | undefined
   private starting: Promise<void> | undefined
-  private policy: Policy
+  /** The newest root-signed policy this relay verified: it judges every write by it. */
+  readonly policyBook: PolicyBook
+  private stopSpreading: (() => void) | undefined
   private relayCertificate: RelayCertificate | undefined
 
   constructor (private readonly init: RelayInit) {
-    this.policy = init.network.policy
+    this.policyBook = new PolicyBook(init.network.rootPublicKey, { policy: init.network.policy, ...(init.network.signedPolicy === undefined ? {} : { signed: init.network.signedPolicy }) })
+    this.policyBook.addEventListener('change', event => { init.onPolicy?.((event as CustomEvent<PolicyChange>).detail.signed) })
     this.keeper = new RecordKeeper({
       store: init.store,
-      validation: () => ({ rootPublicKey: init.network.rootPublicKey, policy: this.policy })
+      validation: () => ({ rootPublicKey: init.network.rootPublicKey, policy: this.policyBook.policy })
     })
     this.replication = new ReplicationManager(this, init.replication)
-    this.admission = new WriteAdmission({ quota: () => memberQuotaOf(this.policy), ...(init.storage === undefined ? {} : { storage: init.storage }) })
+    this.admission = new WriteAdmission({ quota: () => memberQuotaOf(this.policyBook.policy), ...(init.storage === undefined ? {} : { storage: init.storage }) })
   }
 
   get libp2p (): SlurpLibp2p {
@@ -90,12 +99,7 @@ export class RelayNode {
   }
 
   get currentPolicy (): Policy {
-    return this.policy
-  }
-
-  /** Takes a newer verified policy (the caller verifies it against the root). */
-  updatePolicy (policy: Policy): void {
-    if (policy.version > this.policy.version) this.policy = policy
+    return this.policyBook.policy
   }
 
   multiaddrs (): string[] {
@@ -120,10 +124,12 @@ export class RelayNode {
       })
       // Every protocol is handled before the node starts: identify must never
       // announce a relay that cannot answer yet.
-      limitInbound(node, { ...this.init.inbound, maxFrameBytes: () => frameLimitOf(this.policy) })
+      limitInbound(node, { ...this.init.inbound, maxFrameBytes: () => frameLimitOf(this.policyBook.policy) })
       await serveRecords(node, this.keeper, { admission: this.admission, history: async (key, signal) => { await this.replication.fetchKey(key, signal) } })
       await serveSync(node, this.keeper, async relay => await this.replication.responsibilityOf(relay))
       await serveRelayDirectory(node)
+      await servePolicy(node, this.policyBook)
+      this.stopSpreading = spreadPolicy(node, this.policyBook)
       await node.start()
       this.node = node
       this.keepConnected = new KeepConnected(node, this.init.bootstrap ?? [])
@@ -158,6 +164,7 @@ export class RelayNode {
     this.starting = undefined
     await starting.catch(() => {})
     this.keepConnected?.stop()
+    this.stopSpreading?.()
     this.replication.stop()
     const node = this.node
     this.node = undefined

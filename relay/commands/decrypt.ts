@@ -1,3 +1,4 @@
+import { unlockPolicyKeys } from '../../src/keys/unlock.ts'
 import { decryptWithKeyring } from '../../src/crypto/role-crypto.ts'
 import { DIR_OPTION, dirFrom } from '../command.ts'
 import type { Command } from '../command.ts'
@@ -16,6 +17,8 @@ export const decrypt: Command = {
     const dir = new NetworkDir(dirFrom(args, io))
     const role = args.values.role as string | undefined
     const keyring = await dir.keyring(role === undefined ? undefined : [role])
+    // What is written to a reader set opens with the reader keys these role keys unseal from the policy.
+    await unlockPolicyKeys(await dir.readPolicy(), keyring)
     const { plaintext, role: opened } = await decryptWithKeyring(keyring, await io.readStdin())
     io.stderr(`decrypted with role ${opened}\n`)
     io.stdout(plaintext)

@@ -9,6 +9,9 @@ import { generateSigningKey } from '../../src/trust/signing-key.ts'
 import { DIR_OPTION, dirFrom, printJson } from '../command.ts'
 import type { Command } from '../command.ts'
 import { NetworkDir } from '../network-dir.ts'
+import { memberEntryOf, registerMember } from '../member-registry.ts'
+import { adminKeyOf } from '../../src/keys/admin-key.ts'
+import { nextReaderKeys } from '../../src/keys/reader-keys.ts'
 
 const DAY_MS = 86_400_000
 
@@ -36,7 +39,9 @@ export const init: Command = {
       await dir.writeRoleIdentities(role.name, [{ ...pair, created }])
       roles.push({ ...role, recipient: pair.recipient })
     }
-    const signed = await signPolicy(root.key, { roles })
+    // Every reader set gets its key (epoch 1): a write costs one key agreement however many roles read it.
+    const table = Object.fromEntries(roles.map(role => [role.name, role]))
+    const signed = await signPolicy(root.key, { roles, readerKeys: await nextReaderKeys({ roles: table, admin: await adminKeyOf(root.seed) }) })
     const member = await generateSigningKey()
     const now = Date.now()
     const certificate = await issueCertificate(root.key, {
@@ -49,6 +54,7 @@ export const init: Command = {
     await dir.writeSecretKey('root.key', root.seed)
     await dir.writeSecretKey('member.key', member.seed)
     await dir.writeMember(certificate)
+    await registerMember(dir, memberEntryOf(certificate, certificate.roles, 'admin'))
     await dir.writePolicy(signed)
     // Written last: its presence is what marks the directory as a complete network.
     await dir.writeNetwork(root.key.publicKey)

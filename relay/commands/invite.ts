@@ -5,6 +5,9 @@ import { DIR_OPTION, dirFrom, printJson } from '../command.ts'
 import type { Command } from '../command.ts'
 import { writeFileAtomic } from '../key-files.ts'
 import { NetworkDir } from '../network-dir.ts'
+import { memberEntryOf, registerMember } from '../member-registry.ts'
+import { decodeCertificate } from '../../src/trust/certificate.ts'
+import { fromBase64url } from '../../src/encoding/base64url.ts'
 import { bootstrapFrom, MESH_OPTIONS, positiveInt } from '../options.ts'
 import { localRelays } from '../relay-registry.ts'
 
@@ -64,6 +67,7 @@ export const invite: Command = {
       now,
       ...(label === undefined ? {} : { label })
     })
+    await registerMember(dir, memberEntryOf(decodeCertificate(fromBase64url(made.member.certificate)), readRoles, label))
     const url = args.values.url as string | undefined
     if (url === undefined) {
       const out = args.values.out as string | undefined

@@ -4,11 +4,15 @@ import { UsageError } from '../../src/errors.ts'
 import { isAuthorityLevel } from '../../src/roles/authority.ts'
 import { ROLE_NAME } from '../../src/roles/role.ts'
 import { issueCertificate } from '../../src/trust/certificate.ts'
-import { signPolicy } from '../../src/trust/policy.ts'
 import type { PolicyRole } from '../../src/trust/policy.ts'
 import { DIR_OPTION, dirFrom, printJson } from '../command.ts'
 import type { Command } from '../command.ts'
 import { NetworkDir } from '../network-dir.ts'
+import { changeKeys, publish } from '../key-change.ts'
+import type { KeyChangeResult } from '../key-change.ts'
+import { reissuePolicy } from '../policy-admin.ts'
+import { memberEntryOf, registerMember } from '../member-registry.ts'
+import { bootstrapFrom, MESH_OPTIONS } from '../options.ts'
 
 export const keygen: Command = {
   name: 'keygen',
@@ -22,7 +26,7 @@ export const keygen: Command = {
     'With --role of a new role: adds it (needs --authority; --can-decrypt defaults to',
     'the role itself) and extends your membership to it. Needs the root key.'
   ].join('\n'),
-  options: { ...DIR_OPTION, role: { type: 'string', short: 'r' }, authority: { type: 'string' }, 'can-decrypt': { type: 'string' } },
+  options: { ...DIR_OPTION, ...MESH_OPTIONS, role: { type: 'string', short: 'r' }, authority: { type: 'string' }, 'can-decrypt': { type: 'string' } },
   async run (args, io) {
     const pair = await generateRoleKey()
     const created = new Date().toISOString()
@@ -36,52 +40,48 @@ export const keygen: Command = {
     const policy = await dir.readPolicy()
     const root = await dir.readRootKey()
     const existing = policy.roles[roleName]
-    let role: PolicyRole
+    const bootstrap = bootstrapFrom(args, io)
     if (existing !== undefined) {
       if (args.values.authority !== undefined || args.values['can-decrypt'] !== undefined) {
         throw new UsageError(`role "${roleName}" exists; --authority and --can-decrypt only apply to new roles`)
       }
-      role = { ...existing, recipient: pair.recipient }
-    } else {
-      const authority = args.values.authority
-      if (!isAuthorityLevel(authority)) throw new UsageError('a new role needs --authority master|decision|coordination|suggestion|read_only')
-      const canDecrypt = ((args.values['can-decrypt'] as string | undefined) ?? roleName).split(',').map(r => r.trim()).filter(r => r !== '')
-      role = { name: roleName, authority, canDecrypt, recipient: pair.recipient }
+      // The same as "slurp rotate --role": new reader-key epochs and key bundles too.
+      const rotation = await changeKeys(dir, { roles: [roleName] }, bootstrap, io)
+      const rotated = rotation.rotated[0] as KeyChangeResult['rotated'][number]
+      printJson(io, { role: roleName, action: 'rotated', recipient: (await dir.readPolicy()).roles[roleName]?.recipient, fingerprint: rotated.fingerprint, keyFile: dir.keyFile(roleName), identitiesHeld: rotated.identitiesHeld, policyVersion: rotation.policyVersion, published: rotation.published })
+      return
     }
-
-    const signed = await signPolicy(root, {
-      roles: [...Object.values(policy.roles).filter(r => r.name !== roleName), role],
-      version: policy.version + 1,
-      writeRules: policy.writeRules,
-      maxRecordBytes: policy.limits.maxRecordBytes,
-      // Quotas the policy sets stay set (absent ones stay absent: the defaults apply).
-      ...(policy.limits.writesPerMinute === undefined ? {} : { writesPerMinute: policy.limits.writesPerMinute }),
-      ...(policy.limits.bytesPerMinute === undefined ? {} : { bytesPerMinute: policy.limits.bytesPerMinute })
-    })
+    const authority = args.values.authority
+    if (!isAuthorityLevel(authority)) throw new UsageError('a new role needs --authority master|decision|coordination|suggestion|read_only')
+    const canDecrypt = ((args.values['can-decrypt'] as string | undefined) ?? roleName).split(',').map(r => r.trim()).filter(r => r !== '')
+    const role: PolicyRole = { name: roleName, authority, canDecrypt, recipient: pair.recipient }
     // Key file first: a policy naming a recipient whose identity was lost would
     // make new content unreadable for that role.
     const identitiesHeld = await dir.prependRoleIdentity(roleName, { ...pair, created })
+    const signed = await reissuePolicy(dir, { roles: [...Object.values(policy.roles), role] })
     await dir.writePolicy(signed)
 
-    if (existing === undefined) {
-      const { certificate } = await dir.readMember()
-      if (!certificate.roles.includes(roleName)) {
-        await dir.writeMember(await issueCertificate(root, {
-          member: certificate.member,
-          roles: [...certificate.roles, roleName],
-          notBefore: certificate.notBefore,
-          notAfter: certificate.notAfter
-        }))
-      }
+    const { certificate } = await dir.readMember()
+    if (!certificate.roles.includes(roleName)) {
+      const extended = await issueCertificate(root, {
+        member: certificate.member,
+        roles: [...certificate.roles, roleName],
+        notBefore: certificate.notBefore,
+        notAfter: certificate.notAfter
+      })
+      await dir.writeMember(extended)
+      await registerMember(dir, memberEntryOf(extended, extended.roles, 'admin'))
     }
     printJson(io, {
       role: roleName,
-      action: existing === undefined ? 'added' : 'rotated',
+      action: 'added',
       recipient: pair.recipient,
       fingerprint: keyFingerprint(pair.recipient),
       keyFile: dir.keyFile(roleName),
       identitiesHeld,
-      policyVersion: signed.policy.version
+      policyVersion: signed.policy.version,
+      // Running relays take the new version now: writes as the new role work at once.
+      published: await publish(dir, bootstrap, signed, io)
     })
   }
 }

@@ -13,6 +13,12 @@ export interface HeldRole {
   readonly recipient: string
   /** The imported private key, ready for X25519 agreement. */
   readonly keyPair: X25519KeyAgreement
+  /**
+   * 'role': the role's own identity. 'reader': a reader-set key this role's
+   * identity unsealed from the policy (src/keys/): it opens records written
+   * to that set, and reports `role` as the role that read them.
+   */
+  readonly kind: 'role' | 'reader'
 }
 
 /**
@@ -30,13 +36,27 @@ export class RoleKeyring {
 
   /** Adds an identity for `role` (a duplicate is ignored); returns its recipient. */
   async add (role: string, identity: string): Promise<string> {
+    return await this.hold(role, identity, 'role')
+  }
+
+  /** Adds a reader-set identity that `role`'s key unsealed (a duplicate is ignored); returns its recipient. */
+  async addReaderKey (role: string, identity: string): Promise<string> {
+    return await this.hold(role, identity, 'reader')
+  }
+
+  private async hold (role: string, identity: string, kind: HeldRole['kind']): Promise<string> {
     if (!ROLE_NAME.test(role)) throw new InvalidKeyError(`"${role}" is not a valid role name`)
     const keyPair = await agePrimitives.importScalar(identityToScalar(identity))
     const recipient = publicKeyToRecipient(keyPair.publicKey)
     const list = this.held.get(role) ?? []
-    if (!list.some(entry => entry.recipient === recipient)) list.push({ role, recipient, keyPair })
+    if (!list.some(entry => entry.recipient === recipient)) list.push({ role, recipient, keyPair, kind })
     this.held.set(role, list)
     return recipient
+  }
+
+  /** Whether an identity for `recipient` is held (as a role key or a reader key). */
+  holds (recipient: string): boolean {
+    return this.entries().some(entry => entry.recipient === recipient)
   }
 
   remove (role: string): boolean {
@@ -66,8 +86,18 @@ export class RoleKeyring {
     return narrowed
   }
 
+  /**
+   * Reader keys first: a record written to a reader set has one stanza, and
+   * trying role keys on it first would cost an agreement each for nothing.
+   */
   entries (): HeldRole[] {
-    return [...this.held.values()].flat()
+    const all = [...this.held.values()].flat()
+    return [...all.filter(entry => entry.kind === 'reader'), ...all.filter(entry => entry.kind === 'role')]
+  }
+
+  /** Only the roles' own identities: what opens sealed reader keys and key bundles. */
+  roleEntries (): HeldRole[] {
+    return [...this.held.values()].flat().filter(entry => entry.kind === 'role')
   }
 
   get size (): number {

@@ -3,6 +3,7 @@ import { Decrypter, Encrypter, armor } from 'age-encryption'
 import { AccessDeniedError, DecryptionError, UnknownRoleError } from '../errors.ts'
 import { readersOf, requireRole } from '../roles/role.ts'
 import type { Policy } from '../trust/policy.ts'
+import { readerKeyFor } from '../trust/policy-keys.ts'
 import { recipientToPublicKey } from './age-keys.ts'
 import type { RoleKeyring } from './keyring.ts'
 import { X25519StanzaIdentity, X25519StanzaRecipient } from './x25519-stanza.ts'
@@ -12,11 +13,22 @@ export interface EncryptOptions {
   armor?: boolean
 }
 
-/** Encrypts to every role that may read what `creatorRole` writes (readersOf). */
+/**
+ * Encrypts for every role that may read what `creatorRole` writes (readersOf):
+ * to that reader set's key when the policy has one (one key agreement however
+ * many readers), else to each reader role's recipient (policies from before
+ * reader keys).
+ */
 export async function encryptForRole (policy: Policy, creatorRole: string, plaintext: Uint8Array, options: EncryptOptions = {}): Promise<Uint8Array> {
+  return await encryptToRecipients(recipientsForRole(policy, creatorRole), plaintext, options)
+}
+
+/** The recipients a record written as `creatorRole` is encrypted to (see encryptForRole). */
+export function recipientsForRole (policy: Policy, creatorRole: string): string[] {
   requireRole(policy.roles, creatorRole)
-  const recipients = readersOf(policy.roles, creatorRole).map(role => requireRole(policy.roles, role).recipient)
-  return await encryptToRecipients(recipients, plaintext, options)
+  const readers = readersOf(policy.roles, creatorRole)
+  const readerKey = readerKeyFor(policy, readers)
+  return readerKey === undefined ? readers.map(role => requireRole(policy.roles, role).recipient) : [readerKey.recipient]
 }
 
 /** Encrypts to explicit age X25519 recipients (age1…). */
@@ -43,9 +55,9 @@ const ARMOR_BEGIN = '-----BEGIN AGE ENCRYPTED FILE-----'
  * AccessDeniedError: well-formed, but for none of the held roles.
  * DecryptionError: malformed, truncated or tampered.
  */
-export async function decryptWithKeyring (keyring: RoleKeyring, ciphertext: Uint8Array): Promise<Decrypted> {
+export async function decryptWithKeyring (keyring: RoleKeyring, ciphertext: Uint8Array, options: { roleKeysOnly?: boolean } = {}): Promise<Decrypted> {
   const binary = dearmor(ciphertext)
-  const held = keyring.entries()
+  const held = options.roleKeysOnly === true ? keyring.roleEntries() : keyring.entries()
   // Fresh identity objects per call: `matched` must describe this file only.
   const attempts = held.map(entry => ({ role: entry.role, identity: new X25519StanzaIdentity(agePrimitives, entry.keyPair) }))
   const decrypter = new Decrypter()

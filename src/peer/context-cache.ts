@@ -1,7 +1,7 @@
 import { parseAddress } from '../address/index.ts'
 import { utf8Decode, utf8Encode } from '../encoding/bytes.ts'
 import type { KVStore, StoreOptions } from '../store/types.ts'
-import type { GetResult, SearchQuery } from '../peer.ts'
+import type { GetResult, SearchQuery } from './types.ts'
 
 const PREFIX = 'context/'
 

@@ -6,7 +6,7 @@ import type { RecordEnvelope } from '../record/envelope.ts'
 import { mergeVersion, siblingSetDigest } from '../record/siblings.ts'
 import { validateRecord } from '../record/validator.ts'
 import type { ValidationContext } from '../record/validator.ts'
-import type { Health, ReplicationStatus } from '../peer.ts'
+import type { Health, ReplicationStatus } from './types.ts'
 
 /**
  * Seed 003's ReplicationStatus from what the relays responsible for a key

@@ -1,7 +1,8 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toBase64url } from '../encoding/base64url.ts'
 import { equalBytes } from '../encoding/bytes.ts'
-import { InvalidRecordError, InvalidSignatureError, RecordTooLargeError, WriteNotAllowedError } from '../errors.ts'
+import { InvalidRecordError, InvalidSignatureError, MemberRevokedError, RecordTooLargeError, WriteNotAllowedError } from '../errors.ts'
+import { revokedAt } from '../trust/policy-keys.ts'
 import { isContentType, mayWrite } from '../roles/authority.ts'
 import { verifyCertificate } from '../trust/certificate.ts'
 import { signedPayload } from '../trust/domain.ts'
@@ -47,6 +48,7 @@ const DEFAULT_CLOCK_SKEW_MS = 5 * 60_000
  */
 export async function validateRecord (bytes: Uint8Array, context: ValidationContext, expectedKey?: string, options: ValidateOptions = {}): Promise<RecordEnvelope> {
   const record = checkRecord(bytes, context, expectedKey)
+  checkRevocation(record, context, options.origin ?? 'member')
   await verifyRecord(bytes, record, context, options)
   return record
 }
@@ -88,6 +90,18 @@ export function checkRecord (bytes: Uint8Array, context: ValidationContext, expe
     throw new WriteNotAllowedError(`role "${record.role}" (${role.authority}) may not write ${record.contentType} records`)
   }
   return record
+}
+
+/**
+ * A revoked member's writes are refused from the revocation on: a first-hand
+ * write at any signed time (it could backdate), and a replica signed at or
+ * after the revocation. What it wrote before stays valid and replicable.
+ */
+export function checkRevocation (record: RecordEnvelope, context: ValidationContext, origin: RecordOrigin): void {
+  const at = revokedAt(context.policy, toBase64url(record.author))
+  if (at === undefined) return
+  if (origin === 'member') throw new MemberRevokedError(`the author was revoked by policy version ${context.policy.version}; its writes are refused`)
+  if (record.updated >= at) throw new MemberRevokedError(`the record was signed after its author was revoked (${new Date(at).toISOString()})`)
 }
 
 /** The costly part, on a record checkRecord returned: content hash, signature, certificate chain. */

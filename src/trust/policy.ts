@@ -8,6 +8,8 @@ import type { WriteRules } from '../roles/authority.ts'
 import { ROLE_NAME } from '../roles/role.ts'
 import type { RoleDefinition } from '../roles/role.ts'
 import { signedPayload } from './domain.ts'
+import { parsePolicyKeys } from './policy-keys.ts'
+import type { PolicyKeys } from './policy-keys.ts'
 import { verifySignature } from './signing-key.ts'
 import type { SigningKey } from './signing-key.ts'
 
@@ -41,7 +43,7 @@ export interface PolicyRole extends RoleDefinition {
   readonly recipient: string
 }
 
-export interface Policy {
+export interface Policy extends PolicyKeys {
   readonly format: typeof POLICY_FORMAT
   /** The network root's Ed25519 public key, base64url: the network's identity. */
   readonly network: string
@@ -58,7 +60,7 @@ export interface SignedPolicy {
   readonly signature: string
 }
 
-export interface PolicyDraft {
+export interface PolicyDraft extends PolicyKeys {
   roles: readonly PolicyRole[]
   version?: number
   issuedAt?: number
@@ -88,7 +90,10 @@ export async function signPolicy (root: SigningKey, draft: PolicyDraft): Promise
       maxRecordBytes: draft.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
       ...(draft.writesPerMinute === undefined ? {} : { writesPerMinute: draft.writesPerMinute }),
       ...(draft.bytesPerMinute === undefined ? {} : { bytesPerMinute: draft.bytesPerMinute })
-    }
+    },
+    ...(draft.readerKeys === undefined ? {} : { readerKeys: draft.readerKeys }),
+    ...(draft.revoked === undefined ? {} : { revoked: draft.revoked }),
+    ...(draft.memberKeys === undefined ? {} : { memberKeys: draft.memberKeys })
   })
   const signature = await root.sign(policyPayload(policy))
   return { policy, signature: toBase64url(signature) }
@@ -145,7 +150,8 @@ export function parsePolicy (value: unknown): Policy {
     issuedAt: value.issuedAt as number,
     roles,
     writeRules,
-    limits
+    limits,
+    ...parsePolicyKeys(value)
   }
 }
 

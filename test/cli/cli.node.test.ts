@@ -79,13 +79,22 @@ describe('slurp CLI', () => {
     expect(devops.fingerprint).toMatch(/^sha256:[0-9a-f]{32}$/)
   })
 
+  /** What a record is encrypted to opens with `age` in two steps: the role key opens the sealed reader key, which opens the record. */
+  async function openInTwoSteps (writer: string, reader: string, ciphertext: Uint8Array): Promise<Uint8Array> {
+    const sealed = await slurp(['policy', '--dir', dir, '--reader-key', writer])
+    expect(sealed.code).toBe(0)
+    const readerKey = join(dir, `reader-key-${writer}.txt`)
+    await writeFile(readerKey, await runAge(['-d', '-i', join(dir, `keys/${reader}.age`)], new Uint8Array(sealed.stdout)), { mode: 0o600 })
+    return await runAge(['-d', '-i', readerKey], ciphertext)
+  }
+
   it('encrypt → age -d for every reader; decrypt --role for a non-reader exits 4', async () => {
     const plaintext = 'deploys go through the staging relay first\n'
     for (const armor of [[], ['--armor']]) {
       const encrypted = await slurp(['encrypt', '--dir', dir, '--as', 'devops_engineer', ...armor], { input: plaintext })
       expect(encrypted.code).toBe(0)
       const ciphertext = new Uint8Array(encrypted.stdout)
-      expect(Buffer.from(await runAge(['-d', '-i', join(dir, 'keys/backend_developer.age')], ciphertext)).toString()).toBe(plaintext)
+      expect(Buffer.from(await openInTwoSteps('devops_engineer', 'backend_developer', ciphertext)).toString()).toBe(plaintext)
       const mine = await slurp(['decrypt', '--dir', dir, '--role', 'devops_engineer'], { input: ciphertext })
       expect(mine.stdout.toString()).toBe(plaintext)
       const denied = await slurp(['decrypt', '--dir', dir, '--role', 'frontend_developer'], { input: ciphertext })
@@ -114,7 +123,7 @@ describe('slurp CLI', () => {
     expect(policy.json().policy.roles.qa_engineer.recipient).toBe(info.recipient)
     const old = await slurp(['decrypt', '--dir', dir, '--role', 'qa_engineer'], { input: new Uint8Array(before.stdout) })
     expect(old.stdout.toString()).toBe('old')
-    expect(Buffer.from(await runAge(['-d', '-i', join(dir, 'keys/qa_engineer.age')], new Uint8Array(before.stdout))).toString()).toBe('old')
+    expect(Buffer.from(await openInTwoSteps('qa_engineer', 'qa_engineer', new Uint8Array(before.stdout))).toString()).toBe('old')
   })
 
   it('keygen adds a new role and extends the membership', async () => {

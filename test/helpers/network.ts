@@ -8,6 +8,9 @@ import type { SigningKey } from '../../src/trust/signing-key.ts'
 import { signPolicy } from '../../src/trust/policy.ts'
 import { issueCertificate } from '../../src/trust/certificate.ts'
 import { dhtKey } from '../../src/address/index.ts'
+import { adminKeyOf } from '../../src/keys/admin-key.ts'
+import { nextReaderKeys } from '../../src/keys/reader-keys.ts'
+import { unlockPolicyKeys } from '../../src/keys/unlock.ts'
 import { increment } from '../../src/clock/vector-clock.ts'
 import { toBase64url } from '../../src/encoding/base64url.ts'
 import { sealRecord } from '../../src/record/seal.ts'
@@ -19,14 +22,18 @@ import type { Policy, PolicyDraft, SignedPolicy } from '../../src/trust/policy.t
 /** A whole test network: root key, signed default policy and every role's identity. */
 export interface TestNetwork {
   root: SigningKey
+  /** The admin key for sealed reader keys (adminKeyOf the root seed). */
+  admin: { identity: string, recipient: string }
   signed: SignedPolicy
   policy: Policy
   identities: Record<string, string>
   keyring (...roles: string[]): Promise<RoleKeyring>
 }
 
-export async function createTestNetwork (overrides: Partial<PolicyDraft> = {}): Promise<TestNetwork> {
-  const { key: root } = await generateSigningKey()
+/** With `readerKeys: false`, a policy as signed before reader keys existed (records encrypted to each role). */
+export async function createTestNetwork (overrides: Partial<PolicyDraft> = {}, options: { readerKeys?: boolean } = {}): Promise<TestNetwork> {
+  const { key: root, seed } = await generateSigningKey()
+  const admin = await adminKeyOf(seed)
   const identities: Record<string, string> = {}
   const roles = []
   for (const role of DEFAULT_ROLES) {
@@ -34,13 +41,20 @@ export async function createTestNetwork (overrides: Partial<PolicyDraft> = {}): 
     identities[role.name] = pair.identity
     roles.push({ ...role, recipient: pair.recipient })
   }
-  const signed = await signPolicy(root, { roles, ...overrides })
+  const readerKeys = options.readerKeys === false ? {} : { readerKeys: await nextReaderKeys({ roles: Object.fromEntries(roles.map(role => [role.name, role])), admin }) }
+  const signed = await signPolicy(root, { roles, ...readerKeys, ...overrides })
   return {
     root,
+    admin,
     signed,
     policy: signed.policy,
     identities,
-    keyring: async (...names) => await RoleKeyring.from(names.map(name => [name, identities[name] as string] as const))
+    // As a peer holds them: the role keys, and the reader keys they unseal from the policy.
+    keyring: async (...names) => {
+      const keyring = await RoleKeyring.from(names.map(name => [name, identities[name] as string] as const))
+      await unlockPolicyKeys(signed.policy, keyring)
+      return keyring
+    }
   }
 }
 
