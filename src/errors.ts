@@ -56,6 +56,24 @@ export class DecryptionError extends SlurpError {
   override readonly code = 'ERR_DECRYPTION'
 }
 
+/** A well-formed age file, but none of the given identities unwraps any of its stanzas. */
+export class AgeNoMatchError extends AccessDeniedError {}
+
+/**
+ * Where a malformed, truncated or tampered age file went wrong, in the terms of
+ * C2SP's CCTV age vectors: `armor` (ASCII armor), `header` (the text header or the
+ * payload nonce), `stanza` (an identity recognised a stanza and found it invalid),
+ * `mac` (the header MAC does not verify), `payload` (STREAM).
+ */
+export type AgeFailure = 'armor' | 'header' | 'stanza' | 'mac' | 'payload'
+
+/** Not a valid age file, or one that was altered: never any plaintext. */
+export class AgeMalformedError extends DecryptionError {
+  constructor (readonly reason: AgeFailure, message: string, options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
 /** A role writing a content type its authority level does not allow. */
 export class WriteNotAllowedError extends SlurpError {
   override readonly code = 'ERR_WRITE_NOT_ALLOWED'

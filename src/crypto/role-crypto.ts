@@ -1,6 +1,6 @@
 import { agePrimitives } from '#age-x25519'
-import { Decrypter, Encrypter, armor } from 'age-encryption'
-import { AccessDeniedError, DecryptionError, UnknownRoleError } from '../errors.ts'
+import { AccessDeniedError, AgeNoMatchError, DecryptionError, UnknownRoleError } from '../errors.ts'
+import { decryptAgeFile, encryptAgeFile, isArmoredAge } from './age-file/index.ts'
 import { readersOf, requireRole } from '../roles/role.ts'
 import type { Policy } from '../trust/policy.ts'
 import { readerKeyFor } from '../trust/policy-keys.ts'
@@ -34,12 +34,8 @@ export function recipientsForRole (policy: Policy, creatorRole: string): string[
 /** Encrypts to explicit age X25519 recipients (age1…). */
 export async function encryptToRecipients (recipients: readonly string[], plaintext: Uint8Array, options: EncryptOptions = {}): Promise<Uint8Array> {
   if (recipients.length === 0) throw new UnknownRoleError('no recipients to encrypt to')
-  const encrypter = new Encrypter()
-  for (const recipient of new Set(recipients)) {
-    encrypter.addRecipient(new X25519StanzaRecipient(agePrimitives, recipientToPublicKey(recipient)))
-  }
-  const ciphertext = await encrypter.encrypt(plaintext)
-  return options.armor === true ? new TextEncoder().encode(armor.encode(ciphertext)) : ciphertext
+  const stanzas = [...new Set(recipients)].map(recipient => new X25519StanzaRecipient(agePrimitives, recipientToPublicKey(recipient)))
+  return await encryptAgeFile(stanzas, plaintext, { armor: options.armor === true })
 }
 
 export interface Decrypted {
@@ -48,42 +44,27 @@ export interface Decrypted {
   readonly role: string
 }
 
-const ARMOR_BEGIN = '-----BEGIN AGE ENCRYPTED FILE-----'
-
 /**
  * Opens binary or armored age ciphertext with whichever held role key fits.
  * AccessDeniedError: well-formed, but for none of the held roles.
  * DecryptionError: malformed, truncated or tampered.
  */
 export async function decryptWithKeyring (keyring: RoleKeyring, ciphertext: Uint8Array, options: { roleKeysOnly?: boolean } = {}): Promise<Decrypted> {
-  const binary = dearmor(ciphertext)
   const held = options.roleKeysOnly === true ? keyring.roleEntries() : keyring.entries()
   // Fresh identity objects per call: `matched` must describe this file only.
   const attempts = held.map(entry => ({ role: entry.role, identity: new X25519StanzaIdentity(agePrimitives, entry.keyPair) }))
-  const decrypter = new Decrypter()
-  let headerParsed = false
-  decrypter.addIdentity({
-    async unwrapFileKey (stanzas) {
-      headerParsed = true
-      for (const attempt of attempts) {
-        const fileKey = await attempt.identity.unwrapFileKey(stanzas)
-        if (fileKey !== null) return fileKey
-      }
-      return null
-    }
-  })
   try {
-    const plaintext = await decrypter.decrypt(binary)
-    const opened = attempts.find(attempt => attempt.identity.matched)
-    return { plaintext, role: opened?.role ?? '' }
+    const plaintext = await decryptAgeFile(attempts.map(attempt => attempt.identity), ciphertext)
+    return { plaintext, role: attempts.find(attempt => attempt.identity.matched)?.role ?? '' }
   } catch (cause) {
-    if (headerParsed && !attempts.some(attempt => attempt.identity.matched)) {
+    if (cause instanceof AgeNoMatchError) {
       const roles = keyring.roles()
       throw new AccessDeniedError(roles.length === 0
         ? 'no role keys are held, so nothing can be decrypted'
         : `none of the held roles (${roles.join(', ')}) can read this content`, { cause })
     }
-    throw new DecryptionError(`not a valid age ciphertext: ${(cause as Error).message}`, { cause })
+    if (cause instanceof DecryptionError) throw new DecryptionError(`not a valid age ciphertext: ${cause.message}`, { cause })
+    throw cause
   }
 }
 
@@ -93,15 +74,5 @@ export async function decrypt (keyring: RoleKeyring, ciphertext: Uint8Array): Pr
 }
 
 export function isArmored (bytes: Uint8Array): boolean {
-  const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart()
-  return head.startsWith(ARMOR_BEGIN)
-}
-
-function dearmor (bytes: Uint8Array): Uint8Array {
-  if (!isArmored(bytes)) return bytes
-  try {
-    return armor.decode(new TextDecoder().decode(bytes))
-  } catch (cause) {
-    throw new DecryptionError(`malformed age armor: ${(cause as Error).message}`, { cause })
-  }
+  return isArmoredAge(bytes)
 }
