@@ -20,5 +20,7 @@ export function ageFileGroup (operation: 'encrypt' | 'decrypt' | 'STREAM seal' |
 }
 
 export const SIGN_GROUP = 'sign record'
+/** The writer's whole CPU cost of one record: encrypt 1 KiB for every reader role, then seal (hash + sign). */
+export const WRITE_RECORD_GROUP = 'encrypt + seal 1 KiB record, 8 reader roles'
 export const VALIDATE_GROUP = 'validate record'
 export const VERIFY_GROUP = 'verify signature'

@@ -1,3 +1,4 @@
+import { sha256 } from '@noble/hashes/sha2.js'
 import { DHT_KEY_PREFIX, dhtKey, normaliseAddress } from '../address/index.ts'
 import { toBase64url } from '../encoding/base64url.ts'
 import { utf8Encode } from '../encoding/bytes.ts'
@@ -16,6 +17,5 @@ export async function recordKey (address: string, contentType: string): Promise<
 /** The key every author's suggestions for `address` are siblings under. */
 export async function suggestionKey (address: string): Promise<string> {
   const labelled = utf8Encode(`slurp suggestions\n${normaliseAddress(address)}`)
-  const digest = await crypto.subtle.digest('SHA-256', labelled)
-  return DHT_KEY_PREFIX + toBase64url(new Uint8Array(digest))
+  return DHT_KEY_PREFIX + toBase64url(sha256(labelled))
 }

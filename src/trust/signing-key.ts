@@ -1,10 +1,11 @@
 import { base64 } from '@scure/base'
-import { fromBase64url } from '../encoding/base64url.ts'
+import { ed25519 } from '#ed25519'
 import { InvalidKeyError } from '../errors.ts'
 
 /**
- * Ed25519 through WebCrypto, which every runtime we support has natively
- * (Node ≥ 20, Bun, Deno, Chromium ≥ 137): no JS curve code on the hot path.
+ * Ed25519 keys from seeds, signed and verified through the runtime's native
+ * implementation (`#ed25519`: node:crypto on Node, WebCrypto elsewhere): no JS
+ * curve code on the hot path.
  */
 export interface SigningKey {
   readonly publicKey: Uint8Array
@@ -19,14 +20,6 @@ export const SIGNATURE_BYTES = 64
 const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
 const PEM_LABEL = 'PRIVATE KEY'
 
-class WebCryptoSigningKey implements SigningKey {
-  constructor (readonly publicKey: Uint8Array, private readonly privateKey: CryptoKey) {}
-
-  async sign (data: Uint8Array): Promise<Uint8Array> {
-    return new Uint8Array(await crypto.subtle.sign('Ed25519', this.privateKey, data as Uint8Array<ArrayBuffer>))
-  }
-}
-
 export async function generateSigningKey (): Promise<{ key: SigningKey, seed: Uint8Array }> {
   const seed = crypto.getRandomValues(new Uint8Array(32))
   return { key: await signingKeyFromSeed(seed), seed }
@@ -37,11 +30,7 @@ export async function signingKeyFromSeed (seed: Uint8Array): Promise<SigningKey>
   const pkcs8 = new Uint8Array(PKCS8_PREFIX.length + 32)
   pkcs8.set(PKCS8_PREFIX)
   pkcs8.set(seed, PKCS8_PREFIX.length)
-  // Extractable only long enough to read the public half out of the JWK.
-  const extractable = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, true, ['sign'])
-  const jwk = await crypto.subtle.exportKey('jwk', extractable)
-  const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign'])
-  return new WebCryptoSigningKey(fromBase64url(jwk.x ?? ''), privateKey)
+  return await ed25519.importSigner(pkcs8)
 }
 
 /** PKCS #8 PEM, the form `openssl pkey` reads. */
@@ -68,29 +57,8 @@ export function seedFromPem (pem: string): Uint8Array {
   return der.slice(PKCS8_PREFIX.length)
 }
 
-const verifyKeys = new Map<string, Promise<CryptoKey>>()
-const MAX_CACHED_VERIFY_KEYS = 4096
-
-/** Imported keys are cached: relays verify many records by the same few authors. */
-function verifyKeyFor (publicKey: Uint8Array): Promise<CryptoKey> {
-  const id = base64.encode(publicKey)
-  let key = verifyKeys.get(id)
-  if (key === undefined) {
-    if (verifyKeys.size >= MAX_CACHED_VERIFY_KEYS) verifyKeys.clear()
-    key = crypto.subtle.importKey('raw', publicKey as Uint8Array<ArrayBuffer>, { name: 'Ed25519' }, false, ['verify'])
-    key.catch(() => verifyKeys.delete(id))
-    verifyKeys.set(id, key)
-  }
-  return key
-}
-
 /** False for a bad signature or a malformed key; never throws on hostile input. */
 export async function verifySignature (publicKey: Uint8Array, signature: Uint8Array, data: Uint8Array): Promise<boolean> {
   if (publicKey.length !== PUBLIC_KEY_BYTES || signature.length !== SIGNATURE_BYTES) return false
-  try {
-    const key = await verifyKeyFor(publicKey)
-    return await crypto.subtle.verify('Ed25519', key, signature as Uint8Array<ArrayBuffer>, data as Uint8Array<ArrayBuffer>)
-  } catch {
-    return false
-  }
+  return await ed25519.verify(publicKey, signature, data)
 }
