@@ -6,6 +6,8 @@ import type { RoleKeyring } from './crypto/keyring.ts'
 import { toBase64url } from './encoding/base64url.ts'
 import { ContextCache } from './peer/context-cache.ts'
 import { PeerKeys } from './peer/peer-keys.ts'
+import { putMany } from './peer/put-many.ts'
+import type { PutManyItem, PutManyOptions, PutManyResult } from './peer/put-many.ts'
 import type { KeysChangedDetail, ReaderKeyStatus } from './peer/peer-keys.ts'
 import type { GetOptions, GetResult, PutOptions, PutResult, RecordMeta, ReplicationStatus, SearchQuery, Suggestion, UpdateDetail } from './peer/types.ts'
 import { replicationStatusOf } from './peer/replication-status.ts'
@@ -219,6 +221,14 @@ export class SlurpPeer extends EventTarget {
     // One after another per address: two writes from one writer that started
     // from the same version would carry the same clock, and never be ordered.
     return await this.writes.run(canonical, async () => await this.write(canonical, draft, options))
+  }
+
+  /**
+   * Many writes, pipelined (`concurrency` in flight, default 32), each
+   * acknowledged by its relays; failures are reported per item (putMany).
+   */
+  async putMany (items: readonly PutManyItem[], options: PutManyOptions = {}): Promise<PutManyResult> {
+    return await putMany(async (address, draft, putOptions) => await this.put(address, draft, putOptions), items, options)
   }
 
   private async write (canonical: string, draft: ContextDraft, options: PutOptions): Promise<PutResult> {

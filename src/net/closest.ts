@@ -18,12 +18,14 @@ import { relayRoster } from './relay-roster.ts'
  * anyone can answer a lookup or speak the record protocol, and a write
  * acknowledged by strangers is not stored.
  */
-export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key: string, count: number, options: { signal?: AbortSignal, lookupMs?: number, lookup?: 'always' | 'when-needed', lookupBelow?: number } = {}): Promise<PeerId[]> {
+export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key: string, count: number, options: { signal?: AbortSignal, lookupMs?: number, lookup?: 'always' | 'when-needed', lookupBelow?: number, lookupQuietMs?: number } = {}): Promise<PeerId[]> {
   const keyBytes = new TextEncoder().encode(key)
   const candidates = new Map<string, PeerId>()
   for (const peer of await knownRelays(node)) candidates.set(peer.toString(), peer)
+  const known = [...candidates.keys()].sort().join(' ')
 
-  if (dht !== undefined && (options.lookup === 'always' || candidates.size < (options.lookupBelow ?? count))) {
+  const needed = options.lookup === 'always' || (candidates.size < (options.lookupBelow ?? count) && !recentlyFruitless(node, known, options.lookupQuietMs ?? LOOKUP_QUIET_MS))
+  if (dht !== undefined && needed) {
     const signal = AbortSignal.any([AbortSignal.timeout(options.lookupMs ?? 3000), ...(options.signal === undefined ? [] : [options.signal])])
     const found: PeerId[] = []
     const lookup = async (): Promise<void> => {
@@ -41,12 +43,27 @@ export async function closestRelays (node: Libp2p, dht: KadDHT | undefined, key:
       found.push(...await relaysKnownTo(node, relay, signal))
     })])
     const unique = new Map(found.filter(peer => !candidates.has(peer.toString())).map(peer => [peer.toString(), peer]))
-    for (const peer of await certifiedAmong(node, [...unique.values()], options.signal)) {
-      candidates.set(peer.toString(), peer)
-    }
+    const added = await certifiedAmong(node, [...unique.values()], options.signal)
+    for (const peer of added) candidates.set(peer.toString(), peer)
+    if (added.length === 0 && options.signal?.aborted !== true) fruitless.set(node, { at: Date.now(), known })
+    else fruitless.delete(node)
   }
   candidates.delete(node.peerId.toString())
   return sortByDistance(keyBytes, [...candidates.values()]).slice(0, count)
+}
+
+/**
+ * A network with fewer relays than k would run a lookup on every put (most
+ * of a write's time with one relay): a lookup that found no relay beyond the
+ * known ones is not run again for a while, unless the known relays change
+ * (one left, or a new one was identified).
+ */
+const LOOKUP_QUIET_MS = 5_000
+const fruitless = new WeakMap<Libp2p, { at: number, known: string }>()
+
+function recentlyFruitless (node: Libp2p, known: string, quietMs: number): boolean {
+  const last = fruitless.get(node)
+  return last !== undefined && last.known === known && Date.now() - last.at < quietMs
 }
 
 /**
