@@ -296,7 +296,7 @@ export class SlurpPeer extends EventTarget {
       const refusal = answers.find(answer => isPolicyRefusal(answer.value.code))
       const Refusal = refusal === undefined ? undefined : errorClassForCode(refusal.value.code)
       if (refusal !== undefined && Refusal !== undefined) {
-        throw new Refusal(`relay ${shortId(refusal.peer)} refused the write under policy version ${this.keys.policy.version}: ${refusal.value.message}`)
+        throw new Refusal(`relay ${shortId(refusal.peer)} refused the write (${refusal.value.code}) under policy version ${this.keys.policy.version}: ${refusal.value.message}`)
       }
       // Which relays it knew, which it asked and what each said: "only 1 of 3"
       // alone left a user guessing whether relays refused or were never found.

@@ -11,10 +11,12 @@ import type { Acknowledged } from '../../test/fault/invariants.ts'
 import { Random } from '../../test/fault/random.ts'
 import { createTestMember, createTestNetwork } from '../../test/helpers/network.ts'
 import { makeRecords } from './records.ts'
+import { TestKeyAdmin } from '../../test/helpers/key-admin.ts'
+import { toBase64url } from '../../src/encoding/base64url.ts'
 import type { BenchRecord } from './records.ts'
 
 const quick = process.argv.includes('--quick') || (process.env.BENCH_QUICK ?? '') !== ''
-// `--only repair|convergence|writes`: one part, to profile or repeat it.
+// `--only repair|convergence|writes|putmany|rotation`: one part, to profile or repeat it.
 const only = process.argv[process.argv.indexOf('--only') + 1]
 const runs = (part: string): boolean => !process.argv.includes('--only') || only === part
 const network = await createTestNetwork()
@@ -146,6 +148,47 @@ async function writesPerSecond (factor: number, writes: number, concurrency: num
   }
 }
 
+/** putMany: the same writes, handed over as one batch. */
+async function putManyPerSecond (writes: number, concurrency: number): Promise<number> {
+  const cluster = await Cluster.start(network, 5, new Random(7), { repairIntervalMs: 3_600_000, antiEntropyIntervalMs: 3_600_000 })
+  try {
+    const peer = await cluster.peer(['backend_developer'], { replicationFactor: 3, minReplicas: 3 })
+    await peer.putMany(Array.from({ length: 20 }, (_, i) => ({ address: `ucxl://bench/warm-many/${i}`, draft: { summary: 'w' }, as: 'backend_developer' })))
+    const items = Array.from({ length: writes }, (_, i) => ({ address: `ucxl://bench/many/${i}`, draft: { summary: `write ${i}` }, as: 'backend_developer' }))
+    const started = performance.now()
+    const { stored, failed } = await peer.putMany(items, { concurrency })
+    if (failed.length > 0 || stored.length !== writes) throw new Error(`putMany stored ${stored.length} of ${writes}: ${failed[0]?.error.message ?? ''}`)
+    return writes / ((performance.now() - started) / 1000)
+  } finally {
+    await cluster.stop()
+  }
+}
+
+/**
+ * Rotating one role with `count` records stored: sign the next policy (new
+ * reader-key epochs, key bundles), hand it to one relay, until every relay
+ * and the peer hold it. Records are not touched, so the count should not show.
+ */
+async function rotationBench (count: number): Promise<{ total: number, sign: number }> {
+  const cluster = await Cluster.start(network, 5, new Random(11), { repairIntervalMs: 3_600_000, antiEntropyIntervalMs: 3_600_000 })
+  try {
+    const records = await makeRecords(network, member, 'ucxl://bench/rotation', count)
+    await place(cluster, records, [0, 1, 2, 3, 4])
+    const peer = await cluster.peer(['backend_developer'], { network: { rootPublicKey: network.root.publicKey, policy: network.policy, signedPolicy: network.signed } })
+    const admin = new TestKeyAdmin(network)
+    admin.register(toBase64url(member.signer.publicKey), ['backend_developer'])
+    const started = performance.now()
+    const signed = await admin.rotate(['backend_developer'])
+    const sign = performance.now() - started
+    const relays = cluster.live
+    await relays[0]?.policyBook.offer(signed)
+    const spread = await until(async () => relays.every(relay => relay.currentPolicy.version === signed.policy.version) && peer.policy.version === signed.policy.version, 30_000)
+    return { total: sign + spread, sign }
+  } finally {
+    await cluster.stop()
+  }
+}
+
 const fmt = (ms: number): string => Number.isNaN(ms) ? 'did not finish' : ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`
 say(`replication benchmarks (${quick ? 'quick' : 'full'}), Node ${process.version}, 6 relays unless noted, k = 3, memory stores, one process`)
 if (runs('repair')) {
@@ -168,6 +211,18 @@ if (runs('writes')) {
   say(`replicated writes/s (write on a peer, done when 3 relays acknowledged; 5 relays, 32 in flight): ${replicated.toFixed(0)}/s`)
   say(`same loop without replication (k = 1): ${single.toFixed(0)}/s   ratio ${(replicated / single).toFixed(2)}×`)
   goals.push(`${replicated >= 500 ? 'PASS' : 'FAIL'}  ≥ 500 replicated writes/s (${replicated.toFixed(0)}/s)`)
+}
+if (runs('putmany')) {
+  const writes = quick ? 400 : 2000
+  const perSecond = await putManyPerSecond(writes, 64)
+  say(`putMany, k = 3 (every record acknowledged by 3 relays; 5 relays, 64 in flight), ${writes} records: ${perSecond.toFixed(0)}/s`)
+  goals.push(`${perSecond >= 2000 ? 'PASS' : 'FAIL'}  putMany with k = 3 ≥ 2,000 acknowledged records/s (${perSecond.toFixed(0)}/s)`)
+}
+if (runs('rotation')) {
+  const count = quick ? 10_000 : 100_000
+  const { total, sign } = await rotationBench(count)
+  say(`rotate one role with ${count.toLocaleString('en')} records stored: ${fmt(total)} until 5 relays and a peer hold the new policy (${fmt(sign)} of it signing: reader keys and bundles)`)
+  goals.push(`${total <= 2000 ? 'PASS' : 'FAIL'}  rotation with ${count.toLocaleString('en')} records ≤ 2 s (${fmt(total)})`)
 }
 for (const goal of goals) say(goal)
 process.exit(0)

@@ -92,7 +92,9 @@ export class RoleKeyring {
    */
   entries (): HeldRole[] {
     const all = [...this.held.values()].flat()
-    return [...all.filter(entry => entry.kind === 'reader'), ...all.filter(entry => entry.kind === 'role')]
+    // A reader key held through several roles is tried once.
+    const readers = new Map(all.filter(entry => entry.kind === 'reader').reverse().map(entry => [entry.recipient, entry]))
+    return [...[...readers.values()].reverse(), ...all.filter(entry => entry.kind === 'role')]
   }
 
   /** Only the roles' own identities: what opens sealed reader keys and key bundles. */

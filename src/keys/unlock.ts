@@ -33,8 +33,11 @@ export async function unlockPolicyKeys (policy: Policy, keyring: RoleKeyring, me
       continue
     }
     try {
-      const { identities, role } = await openSealedIdentities(entry.sealed, keyring)
-      for (const identity of identities) await keyring.addReaderKey(role, identity)
+      const { identities } = await openSealedIdentities(entry.sealed, keyring)
+      // Each held role of the set gets it: reading "as" one role (keyring.only) must still find it.
+      for (const role of entry.roles.filter(name => keyring.has(name))) {
+        for (const identity of identities) await keyring.addReaderKey(role, identity)
+      }
       readerKeys++
     } catch (error) {
       // Not for any role held here, or damaged: records to it stay unreadable, nothing else breaks.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dhtKey } from '../../src/address/index.ts'
 import { increment } from '../../src/clock/vector-clock.ts'
 import { toBase64url } from '../../src/encoding/base64url.ts'
-import { ReplicationError } from '../../src/errors.ts'
+import { ReplaceNotAllowedError } from '../../src/errors.ts'
 import { requestRecord } from '../../src/net/record-protocol.ts'
 import { SlurpPeer } from '../../src/peer.ts'
 import type { RelayNode } from '../../src/relay.ts'
@@ -87,7 +87,8 @@ describe('per-address authority on real relays (issue 10 finding 4)', () => {
     try {
       expect((await frontend.get(address)).item.summary).toBe('orders API, v1')
       const error = await frontend.put(address, { summary: 'frontend takes over' }, { as: 'frontend_developer' }).catch((e: unknown) => e)
-      expect(error).toBeInstanceOf(ReplicationError)
+      // A refusal under the policy is named as such, not a network failure (issue 11).
+      expect(error).toBeInstanceOf(ReplaceNotAllowedError)
       expect((error as Error).message).toContain('ERR_REPLACE_NOT_ALLOWED')
       const devops = await startPeer(network, relays, ['devops_engineer'])
       try {
