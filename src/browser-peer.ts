@@ -86,7 +86,7 @@ export function createBrowserPeer (init: BrowserPeerInit): BrowserPeer {
 export async function createBrowserPeerFromInvite (invite: InviteFile | OpenedInvite | string, options: Omit<BrowserPeerInit, 'network' | 'member' | 'keyring'> = {}): Promise<BrowserPeer> {
   const opened = typeof invite === 'string' ? await openInvite(parseInvite(invite)) : 'keyring' in invite ? invite : await openInvite(invite)
   return new BrowserPeer({
-    network: { rootPublicKey: opened.rootPublicKey, policy: opened.policy },
+    network: { rootPublicKey: opened.rootPublicKey, policy: opened.policy, signedPolicy: opened.file.policy },
     member: opened.member,
     keyring: opened.keyring,
     bootstrap: options.bootstrap ?? opened.bootstrap,

@@ -33,7 +33,7 @@ export type { Author, ContextDraft, ContextItem, MergeOutcome, MergeResult, Reco
 export { createCachedStore, createIdbStore, createMemoryStore } from './store/index.ts'
 export type { BatchOperation, CacheStats, CachedStore, KVStore, ListOptions, StoreOptions } from './store/index.ts'
 
-export { INVITE_FORMAT, createInvite, formatInvite, inviteToFragment, openInvite, parseInvite, withIdentity, withoutRole } from './invite/invite.ts'
+export { INVITE_FORMAT, createInvite, formatInvite, inviteToFragment, openInvite, parseInvite, withIdentity, withPolicy, withoutRole } from './invite/invite.ts'
 export type { CreateInviteOptions, InviteFile, OpenedInvite } from './invite/invite.ts'
 export { GENERATED_PASSPHRASE_WORK_FACTOR, generateInvitePassphrase, isSealedInvite, sealInvite, unsealInvite } from './invite/sealed.ts'
 export { membershipChange, memberOf } from './vault/membership-change.ts'

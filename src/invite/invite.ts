@@ -1,5 +1,6 @@
 import { recipientOf } from '../crypto/generate.ts'
 import { RoleKeyring } from '../crypto/keyring.ts'
+import { memberIdentity } from '../crypto/member-recipient.ts'
 import { fromBase64url, toBase64url } from '../encoding/base64url.ts'
 import { equalBytes, utf8Decode, utf8Encode } from '../encoding/bytes.ts'
 import { InvalidInviteError, SlurpError } from '../errors.ts'
@@ -46,7 +47,8 @@ export interface OpenedInvite {
   readonly file: InviteFile
   readonly rootPublicKey: Uint8Array
   readonly policy: Policy
-  readonly member: { readonly signer: SigningKey, readonly certificate: MembershipCertificate }
+  /** `deliveryIdentity` opens the key bundles the root publishes for this member after a rotation. */
+  readonly member: { readonly signer: SigningKey, readonly certificate: MembershipCertificate, readonly deliveryIdentity: string }
   readonly keyring: RoleKeyring
   readonly bootstrap: readonly string[]
 }
@@ -118,7 +120,8 @@ export async function openInvite (invite: InviteFile, now?: number): Promise<Ope
     const policy = await verifyPolicy(invite.policy, rootPublicKey)
     const certificate = decodeCertificate(fromBase64url(invite.member.certificate))
     await verifyCertificate(certificate, { rootPublicKey, policy, ...(now === undefined ? {} : { now }) })
-    const signer = await signingKeyFromSeed(fromBase64url(invite.member.key))
+    const seed = fromBase64url(invite.member.key)
+    const signer = await signingKeyFromSeed(seed)
     if (!equalBytes(signer.publicKey, certificate.member)) {
       throw new InvalidInviteError('the member key is not the one the certificate names')
     }
@@ -127,7 +130,7 @@ export async function openInvite (invite: InviteFile, now?: number): Promise<Ope
       if (!Object.hasOwn(policy.roles, role)) throw new InvalidInviteError(`the invite holds a key for role "${role}", which the policy does not define`)
       for (const identity of identities) await keyring.add(role, identity)
     }
-    return { file: invite, rootPublicKey, policy, member: { signer, certificate }, keyring, bootstrap: invite.bootstrap }
+    return { file: invite, rootPublicKey, policy, member: { signer, certificate, deliveryIdentity: memberIdentity(seed) }, keyring, bootstrap: invite.bootstrap }
   } catch (error) {
     if (error instanceof InvalidInviteError) throw error
     if (error instanceof SlurpError) throw new InvalidInviteError(`the invite does not check out: ${error.message}`, { cause: error })
@@ -142,6 +145,11 @@ export async function withIdentity (invite: InviteFile, role: string, identity: 
   const list = invite.roles[role] ?? []
   if (list.includes(identity)) return invite
   return { ...invite, roles: { ...invite.roles, [role]: [identity, ...list] } }
+}
+
+/** A copy of the invite with a newer signed policy (one the mesh brought: a rotation, a revocation). */
+export function withPolicy (invite: InviteFile, policy: SignedPolicy): InviteFile {
+  return { ...invite, policy }
 }
 
 /** A copy of the invite without any identity for `role`. */

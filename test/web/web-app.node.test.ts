@@ -5,6 +5,9 @@ import { chromium } from 'playwright'
 import type { Browser, BrowserContext, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inviteToFragment } from '../../src/invite/invite.ts'
+import { fromBase64url, toBase64url } from '../../src/encoding/base64url.ts'
+import { decodeCertificate } from '../../src/trust/certificate.ts'
+import { TestKeyAdmin } from '../helpers/key-admin.ts'
 import { GENERATED_PASSPHRASE_WORK_FACTOR, generateInvitePassphrase, sealInvite, unsealInvite } from '../../src/invite/sealed.ts'
 import type { SlurpPeer } from '../../src/peer.ts'
 import type { RelayNode } from '../../src/relay.ts'
@@ -399,6 +402,35 @@ describe('the web app in Chromium', () => {
     expect(sources).toContain("'self'")
     expect(sources).toContain('ws://127.0.0.1:*')
     for (const wide of ['ws:', 'wss:', 'http:', 'https:', '*']) expect(sources).not.toContain(wide)
+  })
+
+  it('picks up rotated keys by itself: a key bundle from the mesh opens what is written after a rotation', async () => {
+    const admin = new TestKeyAdmin(network)
+    const invite = await createTestInvite(network, ['backend_developer'], [], 'Bob (rotation)')
+    admin.register(toBase64url(decodeCertificate(fromBase64url(invite.member.certificate)).member), ['backend_developer'])
+    const bob = await browser.newContext()
+    try {
+      const tab = await bob.newPage()
+      await tab.goto(`${server.url}/#invite=${inviteToFragment(invite)}`)
+      await connected(tab)
+      await tab.click('[data-tab=keys]')
+      expect(await tab.getByTestId('key-epochs').textContent()).toContain('Policy version 1')
+
+      const signed = await admin.rotate(['backend_developer'])
+      expect(await relays[0]?.policyBook.offer(signed)).toBe(true)
+      await expect.poll(() => nodePeer.policy.version, { timeout: 20_000 }).toBe(2)
+      const address = 'ucxl://webapp/src/after-rotation.ts'
+      await nodePeer.put(address, { summary: 'written after the rotation' }, { as: 'backend_developer' })
+
+      await tab.getByTestId('keys-changed').waitFor({ timeout: 20_000 })
+      expect(await tab.getByTestId('keys-changed').textContent()).toContain('New keys arrived for backend_developer')
+      expect(await tab.getByTestId('key-epochs').locator('[data-testid=epoch]').allTextContents()).toContain('2')
+      await shot(tab, 'keys-rotated')
+      await readInApp(tab, address)
+      await expect.poll(async () => await tab.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('written after the rotation')
+    } finally {
+      await bob.close()
+    }
   })
 
   it('reads from its cache with every relay stopped, keeps what was typed, and fits a phone screen', async () => {

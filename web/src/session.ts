@@ -1,7 +1,7 @@
 import {
-  KeyVault, createBrowserPeerFromInvite, createIdbStore, openInvite, parseInvite, transportOf, withIdentity, withoutRole
+  KeyVault, createBrowserPeerFromInvite, createIdbStore, openInvite, parseInvite, transportOf, withIdentity, withPolicy, withoutRole
 } from '../../src/index.browser.ts'
-import type { BrowserPeer, InviteFile, OpenedInvite, VaultSummary } from '../../src/index.browser.ts'
+import type { BrowserPeer, InviteFile, KeysChangedDetail, OpenedInvite, VaultSummary } from '../../src/index.browser.ts'
 import { clearBrowserCache } from '../../src/browser-cache.ts'
 import { isSealedInvite, unsealInvite } from '../../src/invite/sealed.ts'
 import { membershipChange } from '../../src/vault/membership-change.ts'
@@ -47,6 +47,8 @@ export class Session extends EventTarget {
   /** Kept while unlocked, so changes to the keys are sealed again under it. */
   private passphrase: string | undefined
   connectedAt: number | undefined
+  /** The last key change the mesh brought while this page was open (a rotation, a revocation): the Keys view tells the person. */
+  keysChanged: { readonly from: number, readonly to: number, readonly delivered: readonly string[], readonly at: number } | undefined
 
   /** A sealed invite from the link, waiting for its passphrase (phase "unseal"). */
   sealed: string | undefined
@@ -263,9 +265,25 @@ export class Session extends EventTarget {
     const peer = await createBrowserPeerFromInvite(opened, { bootstrap: this.bootstrap })
     this.peer = peer
     peer.addEventListener('update', event => { this.dispatchEvent(new CustomEvent('update', { detail: (event as CustomEvent).detail })) })
+    peer.addEventListener('keys', event => { this.keysArrived((event as CustomEvent<KeysChangedDetail>).detail).catch(() => {}) })
     await peer.start({ signal: AbortSignal.timeout(10_000) }).catch(() => {})
     this.connectedAt = performance.now()
     this.set(peer.status().connections > 0 ? 'connected' : 'disconnected')
+  }
+
+  /**
+   * A newer root-signed policy reached this tab's peer, which already took its
+   * keys (a key bundle for this member, new reader keys): keep the policy in
+   * the vault, so the next visit starts from it and opens the bundle again.
+   */
+  private async keysArrived (detail: KeysChangedDetail): Promise<void> {
+    const opened = this.opened
+    if (opened === undefined || detail.version <= opened.policy.version) return
+    const file = withPolicy(opened.file, detail.signed)
+    this.opened = { ...opened, file, policy: detail.signed.policy }
+    this.keysChanged = { from: detail.previousVersion, to: detail.version, delivered: detail.delivered, at: Date.now() }
+    this.summary = await this.vault.save(file, this.passphrase === undefined ? {} : { passphrase: this.passphrase })
+    this.changed()
   }
 
   /** Called by the status poll: the peer redials relays by itself, this only reports it. */

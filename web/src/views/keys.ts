@@ -15,6 +15,7 @@ export function keysView (session: Session, view: View): HTMLElement {
     h('h2', { id: 'keys-title' }, 'Your keys'),
     heldRoles(session, view),
     readableRoles(session),
+    keyEpochs(session),
     addKeyPanel(session, view),
     passphrasePanel(session, view),
     importPanel(session, view, false),
@@ -157,6 +158,34 @@ function readableRoles (session: Session): HTMLElement {
   }
   return h('p', { 'data-testid': 'readable-roles' }, h('strong', {}, 'You can read context written by: '),
     readable.size === 0 ? 'nobody yet — add a role key' : [...readable].sort().join(', '))
+}
+
+/**
+ * Which key each reader set's context is encrypted to now (its epoch rises
+ * with every rotation), whether this browser's roles open it, and a notice
+ * when the keys changed while the page was open.
+ */
+function keyEpochs (session: Session): HTMLElement {
+  const opened = session.opened
+  const keys = session.peer?.readerKeys() ?? []
+  const changed = session.keysChanged
+  return h('div', { class: 'subpanel', 'data-testid': 'key-epochs' },
+    changed === undefined
+      ? h('p', { class: 'muted' }, `Policy version ${opened?.policy.version ?? '?'}.`)
+      : h('p', { role: 'status', 'data-testid': 'keys-changed' },
+        h('strong', {}, 'Keys changed: '),
+        `the network moved from policy version ${changed.from} to ${changed.to} at ${new Date(changed.at).toLocaleTimeString()}. `,
+        changed.delivered.length > 0 ? `New keys arrived for ${changed.delivered.join(', ')}; ` : '',
+        'this browser took them by itself. Context written before stays readable.'),
+    keys.length === 0
+      ? h('p', { class: 'muted' }, 'This network encrypts to each role directly (a policy from before reader keys).')
+      : h('table', {},
+        h('thead', {}, h('tr', {}, h('th', {}, 'Read by'), h('th', {}, 'Key epoch'), h('th', {}, 'Here'))),
+        h('tbody', {}, keys.map(key => h('tr', {},
+          h('td', {}, key.roles.join(', ')),
+          h('td', { 'data-testid': 'epoch' }, String(key.epoch)),
+          h('td', {}, key.held ? 'readable' : '—')))))
+  )
 }
 
 function addKeyPanel (session: Session, view: View): HTMLElement {
