@@ -140,13 +140,13 @@ export function sortByDistance (key: Uint8Array, peers: PeerId[]): PeerId[] {
   return withDistance.map(entry => entry.peer)
 }
 
-function xor (a: Uint8Array, b: Uint8Array): Uint8Array {
+export function xor (a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length)
   for (let i = 0; i < a.length; i++) out[i] = (a[i] as number) ^ (b[i] as number)
   return out
 }
 
-function compareBytes (a: Uint8Array, b: Uint8Array): number {
+export function compareBytes (a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length; i++) {
     const diff = (a[i] as number) - (b[i] as number)
     if (diff !== 0) return diff

@@ -2,6 +2,7 @@ import { isRecipient } from '../crypto/age-keys.ts'
 import { fromBase64url } from '../encoding/base64url.ts'
 import { InvalidPolicyError } from '../errors.ts'
 import { ROLE_NAME } from '../roles/role.ts'
+import { isBase64urlKey, isObject } from './policy.ts'
 
 /**
  * The parts of a policy that change when keys change: reader keys, revoked
@@ -92,7 +93,7 @@ function parseRevoked (value: unknown): Revocation[] {
   if (!Array.isArray(value) || value.length > MAX_REVOCATIONS) throw new InvalidPolicyError(`policy revoked must be a list of at most ${MAX_REVOCATIONS}`)
   const seen = new Set<string>()
   return value.map((entry: unknown, i) => {
-    if (!isObject(entry) || typeof entry.member !== 'string' || !isKey(entry.member)) {
+    if (!isObject(entry) || typeof entry.member !== 'string' || !isBase64urlKey(entry.member)) {
       throw new InvalidPolicyError(`policy revoked[${i}].member must be a base64url member key`)
     }
     if (seen.has(entry.member)) throw new InvalidPolicyError(`policy revokes member ${entry.member} twice`)
@@ -109,7 +110,7 @@ function parseMemberKeys (value: unknown): Record<string, string> {
   if (!isObject(value)) throw new InvalidPolicyError('policy memberKeys must be an object keyed by member key')
   const out: Record<string, string> = {}
   for (const [member, sealed] of Object.entries(value)) {
-    if (!isKey(member)) throw new InvalidPolicyError(`policy memberKeys has "${member.slice(0, 60)}", which is not a base64url member key`)
+    if (!isBase64urlKey(member)) throw new InvalidPolicyError(`policy memberKeys has "${member.slice(0, 60)}", which is not a base64url member key`)
     if (!isSealed(sealed)) throw new InvalidPolicyError(`policy memberKeys.${member} must be a base64url age file`)
     out[member] = sealed
   }
@@ -124,16 +125,4 @@ function isSealed (value: unknown): value is string {
   } catch {
     return false
   }
-}
-
-function isKey (text: string): boolean {
-  try {
-    return fromBase64url(text).length === 32
-  } catch {
-    return false
-  }
-}
-
-function isObject (value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -220,7 +220,8 @@ function parseWriteRules (value: unknown): WriteRules {
   return rules as WriteRules
 }
 
-function isBase64urlKey (text: string): boolean {
+/** A base64url 32-byte key (the root's, a member's). */
+export function isBase64urlKey (text: string): boolean {
   try {
     return fromBase64url(text).length === 32
   } catch {
@@ -228,6 +229,6 @@ function isBase64urlKey (text: string): boolean {
   }
 }
 
-function isObject (value: unknown): value is Record<string, unknown> {
+export function isObject (value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

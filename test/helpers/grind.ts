@@ -3,7 +3,7 @@ import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { sortByDistance } from '../../src/net/closest.ts'
+import { compareBytes as compare, sortByDistance, xor } from '../../src/net/closest.ts'
 
 // An Ed25519 peer id is the identity multihash of the protobuf public key:
 // 0x00 (identity) 0x24 (36 bytes) 0x08 0x01 (type Ed25519) 0x12 0x20 (32 bytes).
@@ -39,18 +39,4 @@ export async function identityCloserThan (key: string, others: readonly PeerId[]
     return privateKey
   }
   throw new Error(`no identity closer to ${key} than ${others.length} peers in ${MAX_TRIES} tries`)
-}
-
-function xor (a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length)
-  for (let i = 0; i < a.length; i++) out[i] = (a[i] as number) ^ (b[i] as number)
-  return out
-}
-
-function compare (a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) {
-    const diff = (a[i] as number) - (b[i] as number)
-    if (diff !== 0) return diff
-  }
-  return 0
 }

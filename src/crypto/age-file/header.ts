@@ -1,3 +1,4 @@
+import { concatBytes } from '../../encoding/bytes.ts'
 import { base64nopad } from '@scure/base'
 import { AgeMalformedError } from './errors.ts'
 import { headerMac } from './mac.ts'
@@ -91,23 +92,15 @@ export function parseHeader (file: Uint8Array): ParsedHeader {
 /** Full 48-byte (64-column) lines, ended by one shorter line, which may be empty. */
 function readBody (lines: LineReader): Uint8Array {
   const parts: Uint8Array[] = []
-  let length = 0
   for (;;) {
     const line = lines.next()
     if (line.length > COLUMNS) throw malformed(`a stanza body line has ${line.length} columns, more than ${COLUMNS}`)
     if (line.startsWith(STANZA_PREFIX) || line.startsWith(FOOTER_PREFIX)) throw malformed('a stanza ended without a short body line')
     const bytes = decodeBase64(line, 'a stanza body line')
     parts.push(bytes)
-    length += bytes.length
     if (bytes.length < BYTES_PER_LINE) break
   }
-  const body = new Uint8Array(length)
-  let offset = 0
-  for (const part of parts) {
-    body.set(part, offset)
-    offset += part.length
-  }
-  return body
+  return concatBytes(...parts)
 }
 
 /** The header through "---", ready for the MAC. Rejects stanzas age could not parse back. */
