@@ -166,12 +166,24 @@ async function putManyPerSecond (writes: number, concurrency: number): Promise<n
   }
 }
 
+/** Waits until ten 10 ms timers in a row fire less than 5 ms late; returns how long that took. */
+async function eventLoopQuiet (timeoutMs: number): Promise<number> {
+  const started = performance.now()
+  let calm = 0
+  while (calm < 10 && performance.now() - started < timeoutMs) {
+    const before = performance.now()
+    await new Promise(resolve => setTimeout(resolve, 10))
+    calm = performance.now() - before < 15 ? calm + 1 : 0
+  }
+  return performance.now() - started
+}
+
 /**
  * Rotating one role with `count` records stored: sign the next policy (new
  * reader-key epochs, key bundles), hand it to one relay, until every relay
  * and the peer hold it. Records are not touched, so the count should not show.
  */
-async function rotationBench (count: number): Promise<{ total: number, sign: number }> {
+async function rotationBench (count: number): Promise<{ total: number, sign: number, settled: number }> {
   const cluster = await Cluster.start(network, 5, new Random(11), { repairIntervalMs: 3_600_000, antiEntropyIntervalMs: 3_600_000 })
   try {
     const records = await makeRecords(network, member, 'ucxl://bench/rotation', count)
@@ -179,13 +191,16 @@ async function rotationBench (count: number): Promise<{ total: number, sign: num
     const peer = await cluster.peer(['backend_developer'], { network: { rootPublicKey: network.root.publicKey, policy: network.policy, signedPolicy: network.signed } })
     const admin = new TestKeyAdmin(network)
     admin.register(toBase64url(member.signer.publicKey), ['backend_developer'])
+    // Placing records leaves work queued on the relays' shared thread (and
+    // garbage to collect); a rotation is measured on a mesh at rest.
+    const settled = await eventLoopQuiet(60_000)
     const started = performance.now()
     const signed = await admin.rotate(['backend_developer'])
     const sign = performance.now() - started
     const relays = cluster.live
     await relays[0]?.policyBook.offer(signed)
     const spread = await until(async () => relays.every(relay => relay.currentPolicy.version === signed.policy.version) && peer.policy.version === signed.policy.version, 30_000)
-    return { total: sign + spread, sign }
+    return { total: sign + spread, sign, settled }
   } finally {
     await cluster.stop()
   }
@@ -222,8 +237,8 @@ if (runs('putmany')) {
 }
 if (runs('rotation')) {
   const count = quick ? 10_000 : 100_000
-  const { total, sign } = await rotationBench(count)
-  say(`rotate one role with ${count.toLocaleString('en')} records stored: ${fmt(total)} until 5 relays and a peer hold the new policy (${fmt(sign)} of it signing: reader keys and bundles)`)
+  const { total, sign, settled } = await rotationBench(count)
+  say(`rotate one role with ${count.toLocaleString('en')} records stored: ${fmt(total)} until 5 relays and a peer hold the new policy (${fmt(sign)} of it signing: reader keys and bundles; measured once the relays were at rest, after ${fmt(settled)})`)
   goals.push(`${total <= 2000 ? 'PASS' : 'FAIL'}  rotation with ${count.toLocaleString('en')} records ≤ 2 s (${fmt(total)})`)
 }
 for (const goal of goals) say(goal)
