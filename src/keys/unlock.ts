@@ -7,6 +7,8 @@ import { openSealedIdentities } from './sealed-identities.ts'
 export interface UnlockedKeys {
   /** Roles whose identities arrived in this member's key bundle. */
   readonly delivered: readonly string[]
+  /** Those identities, newest first per role (to keep them where the member keeps its keys). */
+  readonly deliveredKeys: ReadonlyArray<{ readonly role: string, readonly identity: string }>
   /** Reader keys (current epochs) this keyring can now open records with. */
   readonly readerKeys: number
 }
@@ -19,11 +21,13 @@ export interface UnlockedKeys {
  */
 export async function unlockPolicyKeys (policy: Policy, keyring: RoleKeyring, member?: { readonly id: string, readonly identity: string }): Promise<UnlockedKeys> {
   const delivered = new Set<string>()
+  const deliveredKeys: Array<{ role: string, identity: string }> = []
   const bundle = member === undefined ? undefined : policy.memberKeys?.[member.id]
   if (bundle !== undefined && member !== undefined) {
     for (const { role, identity } of await openMemberBundle(bundle, member.identity)) {
       await keyring.add(role, identity)
       delivered.add(role)
+      deliveredKeys.push({ role, identity })
     }
   }
   let readerKeys = 0
@@ -44,5 +48,5 @@ export async function unlockPolicyKeys (policy: Policy, keyring: RoleKeyring, me
       if (!(error instanceof AccessDeniedError || error instanceof DecryptionError)) throw error
     }
   }
-  return { delivered: [...delivered].sort(), readerKeys }
+  return { delivered: [...delivered].sort(), deliveredKeys, readerKeys }
 }

@@ -7,7 +7,7 @@ import { PolicyBook } from '../trust/policy-book.ts'
 import type { PolicyChange } from '../trust/policy-book.ts'
 import type { Policy, SignedPolicy } from '../trust/policy.ts'
 
-const NOTHING: UnlockedKeys = { delivered: [], readerKeys: 0 }
+const NOTHING: UnlockedKeys = { delivered: [], deliveredKeys: [], readerKeys: 0 }
 
 /** Fired by the peer (CustomEvent named "keys") when a newer policy arrived and the keyring was brought up to it. */
 export interface KeysChangedDetail {
@@ -15,6 +15,8 @@ export interface KeysChangedDetail {
   readonly previousVersion: number
   /** Roles whose new identities arrived in this member's key bundle. */
   readonly delivered: readonly string[]
+  /** Those identities (secret: for the member's own key store, e.g. a browser vault). */
+  readonly deliveredKeys: ReadonlyArray<{ readonly role: string, readonly identity: string }>
   readonly signed: SignedPolicy
 }
 
@@ -93,7 +95,7 @@ export class PeerKeys {
     const after = this.unlocking.then(async () => await unlockPolicyKeys(change.policy, this.keyring, this.member))
     this.unlocking = after.catch(() => NOTHING)
     after.then(unlocked => {
-      this.onChanged({ version: change.policy.version, previousVersion: change.previous.version, delivered: unlocked.delivered, signed: change.signed })
+      this.onChanged({ version: change.policy.version, previousVersion: change.previous.version, delivered: unlocked.delivered, deliveredKeys: unlocked.deliveredKeys, signed: change.signed })
     }, () => {})
   }
 }

@@ -279,7 +279,9 @@ export class Session extends EventTarget {
   private async keysArrived (detail: KeysChangedDetail): Promise<void> {
     const opened = this.opened
     if (opened === undefined || detail.version <= opened.policy.version) return
-    const file = withPolicy(opened.file, detail.signed)
+    let file = withPolicy(opened.file, detail.signed)
+    // Bundle keys are kept beside the invite's, newest first: the Keys view lists them, and Export gives them.
+    for (const { role, identity } of [...detail.deliveredKeys].reverse()) file = await withIdentity(file, role, identity)
     this.opened = { ...opened, file, policy: detail.signed.policy }
     this.keysChanged = { from: detail.previousVersion, to: detail.version, delivered: detail.delivered, at: Date.now() }
     this.summary = await this.vault.save(file, this.passphrase === undefined ? {} : { passphrase: this.passphrase })

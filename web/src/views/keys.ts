@@ -180,11 +180,11 @@ function keyEpochs (session: Session): HTMLElement {
     keys.length === 0
       ? h('p', { class: 'muted' }, 'This network encrypts to each role directly (a policy from before reader keys).')
       : h('table', {},
-        h('thead', {}, h('tr', {}, h('th', {}, 'Read by'), h('th', {}, 'Key epoch'), h('th', {}, 'Here'))),
+        h('thead', {}, h('tr', {}, h('th', {}, 'Read by'), h('th', {}, 'Key epoch'), h('th', {}, 'You read it'))),
         h('tbody', {}, keys.map(key => h('tr', {},
           h('td', {}, key.roles.join(', ')),
           h('td', { 'data-testid': 'epoch' }, String(key.epoch)),
-          h('td', {}, key.held ? 'readable' : '—')))))
+          h('td', {}, key.held ? 'yes' : '—')))))
   )
 }
 
