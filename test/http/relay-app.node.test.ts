@@ -20,6 +20,13 @@ let app: Hono
 
 beforeAll(async () => {
   relays = await startRelays(network, 3)
+  // The last relay's dials and kad-dht's routing table finish in the background: the figures below count them.
+  await eventually(() => {
+    for (const relay of relays) {
+      expect(relay.libp2p.getPeers().length).toBe(2)
+      expect(relay.libp2p.services.dht.routingTable.size).toBeGreaterThanOrEqual(2)
+    }
+  })
   app = createRelayApp({ relay: relays[0] as RelayNode, version: '9.9.9-test', replicationFactor: 3 })
 }, 60_000)
 
