@@ -7,6 +7,7 @@ import { encodeEnvelope } from '../../src/record/envelope.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import { createRelayApp } from '../../relay/http/app.ts'
 import type { RelayLike } from '../../relay/http/relay-like.ts'
+import { routingTableSize } from '../../relay/http/relay-like.ts'
 import { eventually, startRelays } from '../helpers/mesh.ts'
 import { createTestMember, createTestNetwork } from '../helpers/network.ts'
 import { hashOf, observerRecord, sample, tamper, writeRecord } from './fixtures.ts'
@@ -24,7 +25,7 @@ beforeAll(async () => {
   await eventually(() => {
     for (const relay of relays) {
       expect(relay.libp2p.getPeers().length).toBe(2)
-      expect(relay.libp2p.services.dht.routingTable.size).toBeGreaterThanOrEqual(2)
+      expect(routingTableSize(relay)).toBeGreaterThanOrEqual(2)
     }
   })
   app = createRelayApp({ relay: relays[0] as RelayNode, version: '9.9.9-test', replicationFactor: 3 })
