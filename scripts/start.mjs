@@ -122,7 +122,8 @@ ${webBuilt
 Try the CLI in another terminal (alias slurp="node ${cli}"):
   echo '{"summary":"Entry point of the API server"}' | slurp put ucxl://project123/src/main.go --dir ${dir} --as backend_developer
   slurp get ucxl://project123/src/main.go --dir ${dir} --role senior_architect
-  echo "why we chose LevelDB" | slurp encrypt --dir ${dir} --as backend_developer --armor | age -d -i ${dir}/keys/devops_engineer.age
+  echo "why we chose LevelDB" | slurp encrypt --dir ${dir} --as backend_developer --armor | slurp decrypt --dir ${dir} --role devops_engineer
+  slurp rotate --dir ${dir} --role backend_developer     # new keys; the relays take the new policy at once
 Ctrl-C stops the relays; their records stay in ${dir}/relay-N.
 `)
 await Promise.all(children.map(child => new Promise(resolve => child.on('exit', resolve))))
