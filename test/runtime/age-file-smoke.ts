@@ -12,12 +12,8 @@ import { identityToScalar, recipientToPublicKey } from '../../src/crypto/age-key
 import { AgeNoMatchError, decryptAgeFile, decryptAgeHeader, encryptAgeFile, rewrapAgeFile } from '../../src/crypto/age-file/index.ts'
 import { generateRoleKey } from '../../src/crypto/generate.ts'
 import { X25519StanzaIdentity, X25519StanzaRecipient } from '../../src/crypto/x25519-stanza.ts'
+import { assert, check, runChecks } from './checks.ts'
 
-const checks: Array<[string, () => Promise<void>]> = []
-const check = (name: string, fn: () => Promise<void>): void => { checks.push([name, fn]) }
-function assert (condition: unknown, message: string): asserts condition {
-  if (condition !== true) throw new Error(message)
-}
 function same (a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i])
 }
@@ -73,17 +69,4 @@ check('re-wrap: new reader opens, old one is denied, payload unchanged', async (
   }
 })
 
-let passed = 0
-let failed = 0
-for (const [name, fn] of checks) {
-  try {
-    await fn()
-    passed++
-    console.log(`ok - ${name}`)
-  } catch (error) {
-    failed++
-    console.log(`not ok - ${name}: ${(error as Error).stack ?? String(error)}`)
-  }
-}
-console.log(`${passed} passed, ${failed} failed`)
-if (failed > 0) throw new Error(`${failed} runtime checks failed`)
+await runChecks()

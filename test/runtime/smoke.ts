@@ -8,12 +8,7 @@ import {
   encryptForRole, decryptWithKeyring, generateRoleKey, generateSigningKey, issueCertificate, mergeVersion,
   normaliseAddress, openContextRecord, readersOf, signPolicy, validateRecord, verifyPolicy
 } from '../../src/index.ts'
-
-const checks: Array<[string, () => Promise<void>]> = []
-const check = (name: string, fn: () => Promise<void>): void => { checks.push([name, fn]) }
-function assert (condition: unknown, message: string): asserts condition {
-  if (condition !== true) throw new Error(message)
-}
+import { assert, check, runChecks } from './checks.ts'
 
 const { key: root } = await generateSigningKey()
 const identities = new Map<string, string>()
@@ -76,17 +71,4 @@ check('memory store round trip', async () => {
   await store.close()
 })
 
-let passed = 0
-let failed = 0
-for (const [name, fn] of checks) {
-  try {
-    await fn()
-    passed++
-    console.log(`ok - ${name}`)
-  } catch (error) {
-    failed++
-    console.log(`not ok - ${name}: ${(error as Error).stack ?? String(error)}`)
-  }
-}
-console.log(`${passed} passed, ${failed} failed`)
-if (failed > 0) throw new Error(`${failed} runtime checks failed`)
+await runChecks()
