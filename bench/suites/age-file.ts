@@ -13,6 +13,7 @@ import { nativeDecrypt, nativeEncrypt, nativeStreamOpen, nativeStreamSeal, x2551
 import type { BenchOptions } from '../options.ts'
 import { MiB, payload } from '../payload.ts'
 import type { Section } from '../section.ts'
+import { cycle, expectSame } from '../cycle.ts'
 
 /** As in the decrypt suite: enough distinct files that the X25519 adapter's share cache misses. */
 const DISTINCT_FILES = 1100
@@ -82,13 +83,4 @@ export async function ageFileSuite (options: BenchOptions, keys: readonly RoleKe
   builder.note(`Decryption cycles through ${DISTINCT_FILES} files (${LARGE_POOL} at 1 MiB) so the X25519 share cache misses, as on fresh records.`)
   builder.note('STREAM rows: the payload alone (age-file: nonce + HKDF + 64 KiB chunks into one buffer; node:crypto: the chunks alone, no nonce or HKDF, left as separate buffers).')
   return builder.build()
-}
-
-function cycle<T> (items: readonly T[], use: (item: T) => unknown): () => unknown {
-  let next = 0
-  return () => use(items[next++ % items.length] as T)
-}
-
-function expectSame (actual: Uint8Array, expected: Uint8Array, what: string): void {
-  if (Buffer.compare(actual, expected) !== 0) throw new Error(`${what} does not round-trip`)
 }

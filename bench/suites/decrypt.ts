@@ -9,6 +9,7 @@ import { MiB, payload } from '../payload.ts'
 import { reader } from '../readers.ts'
 import type { Section } from '../section.ts'
 import { typageEncrypt } from '../typage.ts'
+import { cycle, expectSame } from '../cycle.ts'
 
 /**
  * The node:crypto adapter caches imported public keys (up to 1025, then it
@@ -56,13 +57,4 @@ export async function decryptSuite (options: BenchOptions, keys: readonly RoleKe
   builder.note('"hot key cache" decrypts one file repeatedly: the difference is the cost of importing each share (node:crypto DER import).')
   builder.note('node:crypto floor: per stanza tried a JWK share import + diffieHellman + unwrap, then ChaCha20-Poly1305 over 64 KiB chunks.')
   return builder.build()
-}
-
-function cycle<T> (items: readonly T[], use: (item: T) => unknown): () => unknown {
-  let next = 0
-  return () => use(items[next++ % items.length] as T)
-}
-
-function expectSame (actual: Uint8Array, expected: Uint8Array, what: string): void {
-  if (Buffer.compare(actual, expected) !== 0) throw new Error(`${what} does not round-trip`)
 }
