@@ -45,15 +45,17 @@ export class PolicyBook extends EventTarget {
    */
   async offer (signed: unknown): Promise<boolean> {
     const policy = await verifyPolicy(signed, this.rootPublicKey)
+    // Kept and passed on as verified: only the fields the signature covers, none a sender added beside them.
+    const verified: SignedPolicy = { policy, signature: (signed as SignedPolicy).signature }
     if (policy.version <= this.current.version) {
       // The same version without its signature held: keep the signed form, to pass it on.
-      if (policy.version === this.current.version && this.currentSigned === undefined) this.currentSigned = signed as SignedPolicy
+      if (policy.version === this.current.version && this.currentSigned === undefined) this.currentSigned = verified
       return false
     }
     const previous = this.current
     this.current = policy
-    this.currentSigned = signed as SignedPolicy
-    this.dispatchEvent(new CustomEvent<PolicyChange>('change', { detail: { policy, signed: signed as SignedPolicy, previous } }))
+    this.currentSigned = verified
+    this.dispatchEvent(new CustomEvent<PolicyChange>('change', { detail: { policy, signed: verified, previous } }))
     return true
   }
 
