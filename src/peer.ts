@@ -6,6 +6,7 @@ import type { RoleKeyring } from './crypto/keyring.ts'
 import { toBase64url } from './encoding/base64url.ts'
 import { ContextCache } from './peer/context-cache.ts'
 import { PeerKeys } from './peer/peer-keys.ts'
+import { RelayReads } from './peer/relay-reads.ts'
 import { putMany } from './peer/put-many.ts'
 import type { PutManyItem, PutManyOptions, PutManyResult } from './peer/put-many.ts'
 import type { KeysChangedDetail, ReaderKeyStatus } from './peer/peer-keys.ts'
@@ -14,10 +15,9 @@ import { replicationStatusOf } from './peer/replication-status.ts'
 import { createMemoryStore } from './store/memory.ts'
 import type { KVStore } from './store/types.ts'
 import { errorClassForCode, isPolicyRefusal } from './error-codes.ts'
-import { NetworkError, NotFoundError, ReplicationError, SlurpError, UsageError, WriteNotAllowedError, throwIfAborted } from './errors.ts'
+import { NetworkError, NotFoundError, ReplicationError, UsageError, WriteNotAllowedError, throwIfAborted } from './errors.ts'
 import { KeyedLock } from './lock/keyed-lock.ts'
 import { KeepConnected } from './net/keep-connected.ts'
-import { closestRelays } from './net/closest.ts'
 import { askClosest } from './net/fan-out.ts'
 import { connectPeer, directPeers } from './net/direct-peers.ts'
 import type { PeerLink } from './net/direct-peers.ts'
@@ -26,15 +26,13 @@ import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
 import { relayRoster } from './net/relay-roster.ts'
 import { requestRecord } from './net/record-protocol.ts'
 import type { RecordResponse } from './net/record-messages.ts'
-import type { NetworkFaults, SendOptions } from './net/request-response.ts'
+import type { NetworkFaults } from './net/request-response.ts'
 import { announceRole, findPeersByRole } from './net/role-discovery.ts'
 import { sendNotices, serveNotices } from './net/write-notices.ts'
 import { createContextRecord, openContextRecord } from './record/context-record.ts'
 import type { ContextDraft } from './record/context-item.ts'
 import type { RecordEnvelope } from './record/envelope.ts'
 import { recordKey, suggestionKey } from './record/record-key.ts'
-import { mergeVersion } from './record/siblings.ts'
-import { validateRecord } from './record/validator.ts'
 import type { ValidationContext } from './record/validator.ts'
 import { isContentType, mayWrite } from './roles/authority.ts'
 import type { MembershipCertificate } from './trust/certificate.ts'
@@ -83,16 +81,6 @@ export interface PeerInit {
 
 export type { Conflict, GetOptions, GetResult, Health, PutOptions, PutResult, RecordMeta, ReplicationStatus, SearchQuery, Suggestion, UpdateDetail } from './peer/types.ts'
 
-interface Fetched {
-  siblings: RecordEnvelope[]
-  /** How many relays returned each version, by signature. */
-  holders: Map<string, number>
-  answered: number
-  asked: number
-  /** Answers from the replicationFactor closest candidates: the relays responsible, as far as this peer knows. */
-  closestAnswered: number
-}
-
 /**
  * A participant in the mesh: encrypts and signs what it writes, stores it on the
  * k relays closest to its key, and reads, verifies and decrypts what they hold.
@@ -107,6 +95,7 @@ export class SlurpPeer extends EventTarget {
 
   private readonly cache: ContextCache
   private readonly keys: PeerKeys
+  private readonly reads: RelayReads
   private readonly writes = new KeyedLock()
   /** The clock and creation time of this writer's last write per address (see put). */
   private readonly lastWrites = new Map<string, { clock: VectorClock, created: number }>()
@@ -124,6 +113,13 @@ export class SlurpPeer extends EventTarget {
     if (this.minReplicas < 1 || this.minReplicas > this.replicationFactor) {
       throw new UsageError(`minReplicas must be between 1 and the replication factor (${this.replicationFactor})`)
     }
+    this.reads = new RelayReads({
+      libp2p: () => this.libp2p,
+      replicationFactor: this.replicationFactor,
+      validation: () => this.validation(),
+      ...(init.faults === undefined ? {} : { faults: init.faults }),
+      ...(init.lookupTimeoutMs === undefined ? {} : { lookupTimeoutMs: init.lookupTimeoutMs })
+    })
   }
 
   get libp2p (): SlurpLibp2p {
@@ -248,7 +244,7 @@ export class SlurpPeer extends EventTarget {
     // Suggestions live beside the context they comment on, at their own key.
     const suggestion = type === 'suggestion'
     const key = await recordKey(canonical, type)
-    const relays = await this.candidates(key, options.signal)
+    const relays = await this.reads.candidates(key, options.signal)
     const author = { signer: member.signer, certificate: member.certificate, role: options.as }
     const lastWrite = suggestion ? `${SUGGESTION_WRITE}${canonical}` : canonical
 
@@ -280,10 +276,10 @@ export class SlurpPeer extends EventTarget {
       // could never be ordered, and replicas holding one or the other never converge.
       this.lastWrites.set(lastWrite, { clock: record.envelope.clock, created: record.envelope.created })
       outcome = await askClosest(relays, this.replicationFactor, async relay =>
-        await requestRecord(this.libp2p, relay, { op: 'put', key, record: record.bytes, ...(ifNewest ? { ifNewest: true } : {}) }, this.send(options.signal)))
+        await requestRecord(this.libp2p, relay, { op: 'put', key, record: record.bytes, ...(ifNewest ? { ifNewest: true } : {}) }, this.reads.send(options.signal)))
       const conflicts = outcome.answers.map(answer => answer.value).filter(answer => answer.code === 'ERR_VERSION_CONFLICT')
       if (!ifNewest || conflicts.length === 0) break
-      const { siblings: held } = await this.verifiedVersions(key, conflicts)
+      const { siblings: held } = await this.reads.verifiedVersions(key, conflicts)
       base = {
         clock: held.reduce<VectorClock>((acc, version) => mergeClocks(acc, version.clock), record.envelope.clock),
         created: Math.min(record.envelope.created, ...held.map(version => version.created))
@@ -328,7 +324,7 @@ export class SlurpPeer extends EventTarget {
   private async suggestionBase (key: string, lastWrite: string, relays: PeerId[], signal?: AbortSignal): Promise<{ clock: VectorClock, created?: number }> {
     const me = toBase64url((this.init.member as NonNullable<PeerInit['member']>).signer.publicKey)
     const last = this.lastWrites.get(lastWrite)
-    const mine = (await this.fetch(key, relays, signal)).siblings.filter(version => toBase64url(version.author) === me)
+    const mine = (await this.reads.fetch(key, relays, signal)).siblings.filter(version => toBase64url(version.author) === me)
     const counter = Math.max(last?.clock[me] ?? 0, ...mine.map(version => version.clock[me] ?? 0))
     const created = [last?.created, ...mine.map(version => version.created)].filter((time): time is number => time !== undefined)
     return { clock: counter === 0 ? {} : { [me]: counter }, ...(created.length > 0 ? { created: Math.min(...created) } : {}) }
@@ -342,7 +338,7 @@ export class SlurpPeer extends EventTarget {
   async suggestions (address: string, options: GetOptions = {}): Promise<Suggestion[]> {
     const canonical = normaliseAddress(address)
     const key = await suggestionKey(canonical)
-    const fetched = await this.fetch(key, await this.candidates(key, options.signal), options.signal)
+    const fetched = await this.reads.fetch(key, await this.reads.candidates(key, options.signal), options.signal)
     if (fetched.answered === 0) throw new NetworkError(`none of the ${fetched.asked} relays for ${canonical}'s suggestions answered`)
     await this.keys.ready()
     const keyring = options.as === undefined ? this.init.keyring : this.init.keyring.only([options.as])
@@ -353,30 +349,6 @@ export class SlurpPeer extends EventTarget {
       found.push({ item: opened.item, meta: { ...metaOf(version), replicas: fetched.holders.get(toBase64url(version.signature)) ?? 0, readAs: opened.role } })
     }
     return found.sort((a, b) => b.meta.updated - a.meta.updated)
-  }
-
-  /**
-   * The versions in relays' answers, each verified here (a relay's word is not
-   * enough) and merged by version order, with how many answers held each.
-   * An invalid record is skipped: it cannot be served as truth.
-   */
-  private async verifiedVersions (key: string, answers: readonly RecordResponse[]): Promise<{ siblings: RecordEnvelope[], holders: Map<string, number> }> {
-    let siblings: readonly RecordEnvelope[] = []
-    const holders = new Map<string, number>()
-    for (const answer of answers) {
-      for (const bytes of answer.records) {
-        try {
-          // Judged at its signed time: a record outlives its author's certificate.
-          const envelope = await validateRecord(bytes, this.validation(), key, { origin: 'replica' })
-          const id = toBase64url(envelope.signature)
-          holders.set(id, (holders.get(id) ?? 0) + 1)
-          siblings = mergeVersion(siblings, envelope).siblings
-        } catch (error) {
-          if (!(error instanceof SlurpError)) throw error
-        }
-      }
-    }
-    return { siblings: [...siblings], holders }
   }
 
   /**
@@ -430,8 +402,8 @@ export class SlurpPeer extends EventTarget {
 
   private async read (canonical: string, options: GetOptions): Promise<GetResult> {
     const key = await dhtKey(canonical)
-    const asked = await this.candidates(key, options.signal)
-    let fetched = await this.fetch(key, asked, options.signal)
+    const asked = await this.reads.candidates(key, options.signal)
+    let fetched = await this.reads.fetch(key, asked, options.signal)
     if (fetched.siblings.length === 0 && this.keepConnected !== undefined) {
       // Nothing found may only mean this peer asked the wrong relays: stand-ins
       // (when none of the responsible ones answered), or the closest of those
@@ -442,9 +414,9 @@ export class SlurpPeer extends EventTarget {
       const reached = await this.keepConnected.tick(options.signal)
       await this.untilIdentified(reached, options.signal)
       if (fetched.closestAnswered === 0 || reached.length > 0) {
-        const again = await this.candidates(key, options.signal)
+        const again = await this.reads.candidates(key, options.signal)
         const changed = again.some(peer => !asked.some(other => other.equals(peer)))
-        if (fetched.closestAnswered === 0 || changed) fetched = await this.fetch(key, again, options.signal)
+        if (fetched.closestAnswered === 0 || changed) fetched = await this.reads.fetch(key, again, options.signal)
       }
     }
     if (fetched.siblings.length === 0) {
@@ -524,38 +496,6 @@ export class SlurpPeer extends EventTarget {
   }
 
   /**
-   * Every version the relays hold for `key`, each verified here too (a relay is
-   * trusted to store, never to vouch), merged into one sibling set.
-   */
-  private async fetch (key: string, relays: PeerId[], signal?: AbortSignal): Promise<Fetched> {
-    throwIfAborted(signal)
-    const { answers, failures } = await askClosest(relays, this.replicationFactor, async relay =>
-      await requestRecord(this.libp2p, relay, { op: 'get', key }, this.send(signal)))
-    const ok = answers.map(answer => answer.value).filter(answer => answer.status === 'ok')
-    const { siblings, holders } = await this.verifiedVersions(key, ok)
-    const answered = ok.length
-    const closest = new Set(relays.slice(0, this.replicationFactor).map(String))
-    const closestAnswered = answers.filter(answer => answer.value.status === 'ok' && closest.has(answer.peer.toString())).length
-    return { siblings, holders, answered, asked: answers.length + failures.length, closestAnswered }
-  }
-
-  private send (signal?: AbortSignal): SendOptions {
-    return { ...(signal === undefined ? {} : { signal }), ...(this.init.faults === undefined ? {} : { faults: this.init.faults }) }
-  }
-
-  /** The relays to ask for `key`, closest first, with stand-ins for unreachable ones. */
-  private async candidates (key: string, signal?: AbortSignal): Promise<PeerId[]> {
-    // Stand-ins are asked for, but a lookup is only worth its cost when fewer than k relays are known.
-    const relays = await closestRelays(this.libp2p, this.libp2p.services.dht, key, this.replicationFactor * 2, {
-      lookupBelow: this.replicationFactor,
-      ...(signal === undefined ? {} : { signal }),
-      ...(this.init.lookupTimeoutMs === undefined ? {} : { lookupMs: this.init.lookupTimeoutMs })
-    })
-    if (relays.length === 0) throw new NetworkError('no certified relays are reachable: check the bootstrap addresses, and that the relays hold relay certificates from this network\'s root')
-    return relays
-  }
-
-  /**
    * Seed 003's ReplicationStatus for an address, as the relays responsible for
    * it report: how many hold it against the target, which ones, the winning
    * version and how many concurrent versions exist. Nothing is decrypted.
@@ -563,8 +503,8 @@ export class SlurpPeer extends EventTarget {
   async replicationStatus (address: string, options: { signal?: AbortSignal } = {}): Promise<ReplicationStatus> {
     const canonical = normaliseAddress(address)
     const key = await dhtKey(canonical)
-    const asked = await askClosest(await this.candidates(key, options.signal), this.replicationFactor, async relay =>
-      await requestRecord(this.libp2p, relay, { op: 'get', key }, this.send(options.signal)))
+    const asked = await askClosest(await this.reads.candidates(key, options.signal), this.replicationFactor, async relay =>
+      await requestRecord(this.libp2p, relay, { op: 'get', key }, this.reads.send(options.signal)))
     return await replicationStatusOf(canonical, key, this.replicationFactor, asked, this.validation())
   }
 
