@@ -7,6 +7,7 @@ import { toBase64url } from './encoding/base64url.ts'
 import { ContextCache } from './peer/context-cache.ts'
 import { PeerKeys } from './peer/peer-keys.ts'
 import { RelayReads } from './peer/relay-reads.ts'
+import { Rereads } from './peer/rereads.ts'
 import { putMany } from './peer/put-many.ts'
 import type { PutManyItem, PutManyOptions, PutManyResult } from './peer/put-many.ts'
 import type { KeysChangedDetail, ReaderKeyStatus } from './peer/peer-keys.ts'
@@ -99,8 +100,8 @@ export class SlurpPeer extends EventTarget {
   private readonly writes = new KeyedLock()
   /** The clock and creation time of this writer's last write per address (see put). */
   private readonly lastWrites = new Map<string, { clock: VectorClock, created: number }>()
-  /** Addresses being re-read because a connected peer noticed a write. */
-  private readonly rereading = new Set<string>()
+  /** Re-reads of addresses a connected peer said it wrote. */
+  private readonly rereads = new Rereads(async address => { await this.reread(address) })
 
   constructor (private readonly init: PeerInit) {
     super()
@@ -355,14 +356,11 @@ export class SlurpPeer extends EventTarget {
    * Another peer (or another tab) says it wrote `address`. The notice is only
    * a hint: what this peer has read before is read again from the relays
    * (which fires "update" when there is a newer version); anything else is
-   * ignored, and a re-read already under way is not started twice.
+   * ignored. A notice during a re-read of the same address makes one more
+   * after it, never a second one beside it (Rereads).
    */
   protected noticed (address: string): void {
-    if (this.rereading.has(address)) return
-    this.rereading.add(address)
-    this.reread(address).catch(() => {
-      // A re-read that fails leaves the cached copy; the next read tries again.
-    }).finally(() => { this.rereading.delete(address) })
+    this.rereads.notice(address).catch(() => {})
   }
 
   private async reread (address: string): Promise<void> {

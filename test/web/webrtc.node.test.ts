@@ -101,6 +101,9 @@ describe.skipIf(unavailable !== undefined)(`browser↔browser WebRTC${unavailabl
     await expect.poll(async () => await bob.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('first cut')
     await writeInApp(alice, ADDRESS, 'revised over WebRTC')
     // Bob does nothing: Alice's tab told his over their direct connection, and his re-read the relays.
-    await expect.poll(async () => await bob.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('revised over WebRTC')
+    await expect.poll(async () => await bob.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('revised over WebRTC').catch(async (error: Error) => {
+      // Which link was missing: the direct connection, or the re-read after the notice.
+      throw new Error(`${error.message}\nAlice's peers: ${JSON.stringify(await peersOf(alice))}\nBob's peers: ${JSON.stringify(await peersOf(bob))}`)
+    })
   })
 })
