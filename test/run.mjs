@@ -2,7 +2,7 @@
 // `npm test`: installs what the tests need from Debian when it can, type-checks,
 // builds, then runs every vitest project on this Node and the Node project again
 // on Node 22 (the npm `node@22` dev dependency). Ends with one summary line.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -71,10 +71,42 @@ function printFailures () {
   }
 }
 
-function vitest (label, runtime, extraArgs, env = {}) {
+/** Like run(), streaming the output as it comes and keeping a copy of it. */
+async function runKeepingOutput (label, command, args, options = {}) {
+  console.log(`\n▶ ${label}`)
+  const child = spawn(command, args, { cwd: root, stdio: ['inherit', 'pipe', 'pipe'], ...options })
+  let output = ''
+  for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+    from.on('data', chunk => { to.write(chunk); output += chunk.toString() })
+  }
+  const status = await new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', code => { resolve(code ?? 1) })
+  })
+  return { status, output }
+}
+
+/**
+ * What vitest printed about errors that belong to no test (an unhandled
+ * rejection, a test file that failed to import): the JSON report leaves them
+ * out, so without this CI says only that vitest failed.
+ */
+function errorSections (output) {
+  // eslint-disable-next-line no-control-regex
+  const lines = output.replace(/\u001b\[[0-9;]*m/g, '').split('\n')
+  const sections = []
+  for (let i = 0; i < lines.length; i++) {
+    if (!/⎯ (Unhandled Errors?|Failed Suites \d+) ⎯/.test(lines[i])) continue
+    const end = lines.findIndex((line, j) => j > i && /^(⎯+\[\d+\/\d+\]⎯+|\s*Test Files )/.test(line.trim()))
+    sections.push(lines.slice(i, end === -1 ? i + 40 : Math.min(end, i + 40)).join('\n'))
+  }
+  return sections.join('\n')
+}
+
+async function vitest (label, runtime, extraArgs, env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'slurp-report-'))
   const report = join(dir, 'report.json')
-  const status = run(label, runtime, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs], { env: { ...process.env, ...env } })
+  const { status, output } = await runKeepingOutput(label, runtime, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs], { env: { ...process.env, ...env } })
   let counts = { passed: 0, failed: 0, skipped: 0 }
   if (existsSync(report)) {
     const json = JSON.parse(readFileSync(report, 'utf8'))
@@ -85,7 +117,8 @@ function vitest (label, runtime, extraArgs, env = {}) {
   // A crashed run may report no failures; its exit status still counts as one.
   if (status !== 0 && counts.failed === 0) {
     counts.failed = 1
-    failures.push({ label, where: `vitest exited with status ${status} with no failed test`, message: 'look above for "Unhandled Errors" or a crash' })
+    const sections = errorSections(output)
+    failures.push({ label, where: `vitest exited with status ${status} with no failed test`, message: sections === '' ? 'no "Unhandled Errors" or "Failed Suites" in its output: a crash?' : sections })
   }
   return counts
 }
@@ -98,10 +131,10 @@ if (run('build dist/', node, [tsc, '-p', 'tsconfig.build.json']) !== 0) process.
 
 const totals = { passed: 0, failed: 0, skipped: 0 }
 const add = counts => { for (const key of Object.keys(totals)) totals[key] += counts[key] }
-add(vitest(`vitest: node + browser projects on Node ${process.version}`, node, []))
+add(await vitest(`vitest: node + browser projects on Node ${process.version}`, node, []))
 if (existsSync(node22)) {
   // The randomised fault runs are about the protocol, not the runtime: a tenth of them on Node 22.
-  add(vitest('vitest: node project on Node 22', node22, ['--project', 'node'], { SLURP_FAULT_RUNS: '10' }))
+  add(await vitest('vitest: node project on Node 22', node22, ['--project', 'node'], { SLURP_FAULT_RUNS: '10' }))
 } else {
   console.error('node_modules/node (Node 22) is missing: run npm install')
   totals.failed++
