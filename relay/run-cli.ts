@@ -16,10 +16,11 @@ import { revoke } from './commands/revoke.ts'
 import { members } from './commands/members.ts'
 import { relay } from './commands/relay.ts'
 import { status } from './commands/status.ts'
+import { resolve } from './commands/resolve.ts'
 import { suggestions } from './commands/suggestions.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 
-const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, suggestions, status]
+const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, resolve, suggestions, status]
 
 function mainHelp (): string {
   const width = Math.max(...commands.map(c => c.name.length))

@@ -36,6 +36,9 @@ import type { RecordEnvelope } from './record/envelope.ts'
 import { recordKey, suggestionKey } from './record/record-key.ts'
 import type { ValidationContext } from './record/validator.ts'
 import { isContentType, mayWrite } from './roles/authority.ts'
+import { readersOf } from './roles/role.ts'
+import { Resolver, inheritedFor, withoutInherited } from './resolve/index.ts'
+import type { Resolution, ResolveOptions } from './resolve/index.ts'
 import type { MembershipCertificate } from './trust/certificate.ts'
 import type { Policy, SignedPolicy } from './trust/policy.ts'
 import type { SigningKey } from './trust/signing-key.ts'
@@ -102,6 +105,10 @@ export class SlurpPeer extends EventTarget {
   private readonly lastWrites = new Map<string, { clock: VectorClock, created: number }>()
   /** Re-reads of addresses a connected peer said it wrote. */
   private readonly rereads = new Rereads(async address => { await this.reread(address) })
+  private readonly resolver = new Resolver({
+    get: async (address, options) => await this.get(address, options),
+    cached: async (address, options) => await this.cached(address, options)
+  })
 
   constructor (private readonly init: PeerInit) {
     super()
@@ -241,6 +248,10 @@ export class SlurpPeer extends EventTarget {
     }
     if (!mayWrite(policy.writeRules, role.authority, type)) {
       throw new WriteNotAllowedError(`role "${options.as}" (${role.authority}) may not write ${type} records`)
+    }
+    if (options.inherit === true) {
+      const readers = (writer: string): string[] => policy.roles[writer] === undefined ? [] : readersOf(policy.roles, writer)
+      draft = withoutInherited(draft, await inheritedFor(this.resolver, canonical, readers(options.as), readers, options.signal === undefined ? {} : { signal: options.signal }))
     }
     // Suggestions live beside the context they comment on, at their own key.
     const suggestion = type === 'suggestion'
@@ -446,6 +457,14 @@ export class SlurpPeer extends EventTarget {
     }
     await this.remember(canonical, result)
     return result
+  }
+
+  /**
+   * The item at `address` merged with its ancestors' context, `depth` levels
+   * up (default 3), every field naming the address it came from.
+   */
+  async resolve (address: string, options: ResolveOptions = {}): Promise<Resolution> {
+    return await this.resolver.resolve(address, options)
   }
 
   /** What the last successful get of `address` returned, without the network. */

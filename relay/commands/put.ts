@@ -11,15 +11,17 @@ import { withPeer } from '../peer-from-dir.ts'
 export const put: Command = {
   name: 'put',
   summary: 'write context at an address, encrypted to the readers of --as ROLE, on the closest relays',
-  usage: 'slurp put ADDRESS --as ROLE [--type context|decision|suggestion|task] [FILE|-] [--dir .slurp] [--bootstrap MA]...',
+  usage: 'slurp put ADDRESS --as ROLE [--type context|decision|suggestion|task] [--inherit] [FILE|-] [--dir .slurp] [--bootstrap MA]...',
   details: [
     'The content (FILE, or stdin with - or no FILE) is either a JSON context draft',
     '{"summary": …, "purpose"?, "tags"?, "technologies"?, "insights"?, "parent"?, "body"?}',
     'or plain text: its first line becomes the summary and the whole text the body.',
     'Prints {"address","key","version","replicas","target"}. --replicas K sets the',
-    'replication factor (default 3), --min-replicas M how many must acknowledge.'
+    'replication factor (default 3), --min-replicas M how many must acknowledge.',
+    '--inherit stores only what the address\'s ancestors do not already give (see',
+    '"slurp resolve"): their tags, technologies and insights, metadata and an equal purpose.'
   ].join('\n'),
-  options: { ...DIR_OPTION, ...MESH_OPTIONS, as: { type: 'string' }, type: { type: 'string', short: 't' }, replicas: { type: 'string' }, 'min-replicas': { type: 'string' } },
+  options: { ...DIR_OPTION, ...MESH_OPTIONS, as: { type: 'string' }, type: { type: 'string', short: 't' }, replicas: { type: 'string' }, 'min-replicas': { type: 'string' }, inherit: { type: 'boolean' } },
   allowPositionals: true,
   async run (args, io) {
     const [address, file, ...extra] = args.positionals
@@ -34,7 +36,7 @@ export const put: Command = {
     const replicationFactor = positiveInt(args.values.replicas, '--replicas', 3)
     const minReplicas = args.values['min-replicas'] === undefined ? undefined : positiveInt(args.values['min-replicas'], '--min-replicas', 1)
     const result = await withPeer(new NetworkDir(dirFrom(args, io)), bootstrapFrom(args, io),
-      async peer => await peer.put(address, draft, { as: role, type }),
+      async peer => await peer.put(address, draft, { as: role, type, inherit: args.values.inherit === true }),
       { replicationFactor, ...(minReplicas === undefined ? {} : { minReplicas }) })
     printJson(io, result)
   }

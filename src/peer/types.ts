@@ -8,6 +8,12 @@ export interface PutOptions {
   /** The role to write as: the record is encrypted to readersOf(as). */
   readonly as: string
   readonly type?: ContentType
+  /**
+   * Store only what the address does not inherit from its ancestors (list
+   * entries and metadata they hold, an equal purpose), from the levels every
+   * reader of this write can read too. resolve() gives back the whole item.
+   */
+  readonly inherit?: boolean
   readonly signal?: AbortSignal
 }
 

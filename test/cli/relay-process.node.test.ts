@@ -55,6 +55,14 @@ describe.each<Runtime>(['node', 'bun', 'deno'])('slurp relay on %s', runtime => 
     expect((await slurp(['get', address, '--dir', dir, '--role', 'senior_architect', ...bootstrap])).json()).toMatchObject({ creatorRole: 'backend_developer' })
     const listed = (await slurp(['suggestions', address, '--dir', dir, '--role', 'senior_architect', ...bootstrap])).json() as Array<{ item: { creatorRole: string, contentType: string } }>
     expect(listed.map(entry => [entry.item.creatorRole, entry.item.contentType])).toEqual([['qa_engineer', 'suggestion']])
+    if (runtime === 'node') {
+      // A file written with --inherit keeps only what its folder does not give; resolve gives it all back.
+      const file = `ucxl://project123/${runtime}/notes.md/section-1`
+      expect((await slurp(['put', file, '--inherit', '--dir', dir, '--as', 'backend_developer', ...bootstrap], { input: '{"summary":"the first section","tags":["cli","intro"]}' })).code).toBe(0)
+      const resolved = (await slurp(['resolve', file, '--depth', '1', '--dir', dir, '--role', 'senior_architect', ...bootstrap])).json()
+      expect(resolved.resolved.tags).toEqual([{ value: 'intro', from: file }, { value: 'cli', from: address }])
+      expect(resolved.levels.map((level: { status: string }) => level.status)).toEqual(['found', 'found'])
+    }
   // Eight CLI processes one after another: about 10 s alone, over 30 s beside the fault suite on two cores.
   }, 90_000)
 

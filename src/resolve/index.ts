@@ -1,0 +1,5 @@
+export { addFartherLevel, resolveLevels, EMPTY_RESOLUTION, LIST_FIELDS } from './merge.ts'
+export type { ListField, ResolvedItem, Sourced } from './merge.ts'
+export { inheritedFor, withoutInherited } from './inherit.ts'
+export { DEFAULT_DEPTH, MAX_DEPTH, Resolver, levelsOf } from './resolver.ts'
+export type { LevelStatus, Resolution, ResolvedLevel, ResolveOptions, ResolveSource } from './resolver.ts'
