@@ -75,10 +75,14 @@ describe('the web app in Chromium', () => {
   })
 
   it('reads what a Node peer wrote, with its version and hierarchy', async () => {
+    await nodePeer.put('ucxl://webapp/docs', { summary: 'How slurp is built', purpose: 'explain the design', tags: ['design', 'docs'], technologies: ['markdown'] }, { as: 'backend_developer' })
     await nodePeer.put(FROM_NODE, { summary: 'Relays store what they cannot read', tags: ['design'] }, { as: 'backend_developer' })
     await readInApp(page, FROM_NODE)
     await expect.poll(async () => await page.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('Relays store what they cannot read')
     expect(await page.locator('nav.crumbs').textContent()).toContain('webapp/docs')
+    // What the folder gives it, with where it came from; "design" is its own tag too, so it is not repeated.
+    const inherited = page.locator('[data-testid=inherited] [data-from="ucxl://webapp/docs"]')
+    await expect.poll(async () => await inherited.textContent()).toBe('webapp/docsexplain the designTags: docsTechnologies: markdown')
     await shot(page, 'read')
   })
 

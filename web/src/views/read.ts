@@ -1,8 +1,9 @@
 import { h } from '../../../src/element/dom.ts'
 import { normaliseAddress, parentAddress, readersOf } from '../../../src/index.browser.ts'
-import type { GetResult, ReplicationStatus, Suggestion, UpdateDetail } from '../../../src/index.browser.ts'
+import type { GetResult, ReplicationStatus, ResolvedItem, Suggestion, UpdateDetail } from '../../../src/index.browser.ts'
 import type { Session } from '../session.ts'
 import { formatClock, formatTime, shortId } from './format.ts'
+import { inheritedSection } from './inherited.ts'
 import { suggestionsSection } from './suggestions.ts'
 import type { View } from './view.ts'
 import { errorBox, field, form } from './view.ts'
@@ -14,6 +15,8 @@ interface ReadState {
   /** The suggestions beside the context (their own key), when the relays gave them. */
   suggestions?: Suggestion[]
   suggestionsError?: unknown
+  /** What its folders give it (their resolution), when they could be read. */
+  inherited?: ResolvedItem
 }
 
 const state: ReadState = { address: 'ucxl://project123/src/main.go' }
@@ -34,10 +37,16 @@ export async function readAddress (session: Session, address: string): Promise<v
   state.result = undefined
   state.suggestions = undefined
   state.suggestionsError = undefined
+  state.inherited = undefined
   state.address = normaliseAddress(address)
   showAddress(state.address)
-  const [context, suggestions] = await Promise.allSettled([peer.get(state.address), peer.suggestions(state.address)])
+  const parent = parentAddress(state.address)
+  // Folders change less often than files: a level read in the last minute is not asked again.
+  const folders = parent === undefined ? undefined : peer.resolve(parent, { depth: 2, maxAgeMs: 60_000 })
+  const [context, suggestions, above] = await Promise.allSettled([peer.get(state.address), peer.suggestions(state.address), folders])
   if (turn !== reads) return
+  // Nothing readable above is not an error: most addresses inherit nothing.
+  if (above.status === 'fulfilled') state.inherited = above.value?.resolved
   if (suggestions.status === 'fulfilled') state.suggestions = suggestions.value
   else state.suggestionsError = suggestions.reason
   if (context.status === 'rejected') throw context.reason
@@ -150,6 +159,7 @@ function itemCard (session: Session, view: View, result: GetResult): HTMLElement
     item.purpose !== undefined && h('p', {}, item.purpose),
     item.body !== undefined && h('pre', { class: 'body' }, item.body),
     list('Tags', item.tags), list('Technologies', item.technologies), list('Insights', item.insights),
+    inheritedSection(item, state.inherited, from => { view.run('read', async () => { await readAddress(session, from) }).catch(() => {}) }),
     h('dl', { class: 'meta' },
       h('dt', {}, 'Written as'), h('dd', {}, meta.role),
       h('dt', {}, 'Read with'), h('dd', {}, meta.readAs),
