@@ -1,4 +1,5 @@
 import type { PeerId } from '@libp2p/interface'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { toBase64url } from '../encoding/base64url.ts'
 import { NetworkError, SlurpError, throwIfAborted } from '../errors.ts'
 import { closestRelays } from '../net/closest.ts'
@@ -78,17 +79,25 @@ export class RelayReads {
   async verifiedVersions (key: string, answers: readonly RecordResponse[]): Promise<{ siblings: RecordEnvelope[], holders: Map<string, number> }> {
     let siblings: readonly RecordEnvelope[] = []
     const holders = new Map<string, number>()
+    // The k relays mostly return the same bytes: each distinct record is verified once.
+    const judged = new Map<string, RecordEnvelope | undefined>()
     for (const answer of answers) {
       for (const bytes of answer.records) {
-        try {
-          // Judged at its signed time: a record outlives its author's certificate.
-          const envelope = await validateRecord(bytes, this.init.validation(), key, { origin: 'replica' })
-          const id = toBase64url(envelope.signature)
-          holders.set(id, (holders.get(id) ?? 0) + 1)
-          siblings = mergeVersion(siblings, envelope).siblings
-        } catch (error) {
-          if (!(error instanceof SlurpError)) throw error
+        const same = toBase64url(sha256(bytes))
+        let envelope = judged.get(same)
+        if (!judged.has(same)) {
+          try {
+            // Judged at its signed time: a record outlives its author's certificate.
+            envelope = await validateRecord(bytes, this.init.validation(), key, { origin: 'replica' })
+          } catch (error) {
+            if (!(error instanceof SlurpError)) throw error
+          }
+          judged.set(same, envelope)
         }
+        if (envelope === undefined) continue
+        const id = toBase64url(envelope.signature)
+        holders.set(id, (holders.get(id) ?? 0) + 1)
+        siblings = mergeVersion(siblings, envelope).siblings
       }
     }
     return { siblings: [...siblings], holders }
