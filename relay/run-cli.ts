@@ -16,11 +16,12 @@ import { revoke } from './commands/revoke.ts'
 import { members } from './commands/members.ts'
 import { relay } from './commands/relay.ts'
 import { status } from './commands/status.ts'
+import { ls } from './commands/ls.ts'
 import { resolve } from './commands/resolve.ts'
 import { suggestions } from './commands/suggestions.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 
-const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, resolve, suggestions, status]
+const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, resolve, ls, suggestions, status]
 
 function mainHelp (): string {
   const width = Math.max(...commands.map(c => c.name.length))

@@ -36,7 +36,10 @@ import type { RecordEnvelope } from './record/envelope.ts'
 import { recordKey, suggestionKey } from './record/record-key.ts'
 import type { ValidationContext } from './record/validator.ts'
 import { isContentType, mayWrite } from './roles/authority.ts'
-import { readersOf } from './roles/role.ts'
+import { readableBy, readersOf } from './roles/role.ts'
+import { Directory } from './directory/directory.ts'
+import type { ListOptions, Listing } from './directory/directory.ts'
+import { isReservedAddress } from './directory/layout.ts'
 import { Resolver, inheritedFor, withoutInherited } from './resolve/index.ts'
 import type { Resolution, ResolveOptions } from './resolve/index.ts'
 import type { MembershipCertificate } from './trust/certificate.ts'
@@ -81,6 +84,12 @@ export interface PeerInit {
    * what they say they wrote when this peer has read it before. Default true.
    */
   readonly writeNotices?: boolean
+  /**
+   * List what this peer writes in its project's directory (list()). Default
+   * true. Off, writes stay readable at their address but other devices do not
+   * list them: for tools that must add no record beyond the ones they write.
+   */
+  readonly listWrites?: boolean
 }
 
 export type { Conflict, GetOptions, GetResult, Health, PutOptions, PutResult, RecordMeta, ReplicationStatus, SearchQuery, Suggestion, UpdateDetail } from './peer/types.ts'
@@ -105,6 +114,18 @@ export class SlurpPeer extends EventTarget {
   private readonly lastWrites = new Map<string, { clock: VectorClock, created: number }>()
   /** Re-reads of addresses a connected peer said it wrote. */
   private readonly rereads = new Rereads(async address => { await this.reread(address) })
+  private readonly directory = new Directory({
+    get: async (address, options) => await this.get(address, options),
+    cached: async (address, options) => await this.cached(address, options),
+    // On top of what it just read, never retried on top of what it did not: a newer version stays a sibling, and readers take the union.
+    write: async (address, draft, options) => await this.writes.run(address, async () => await this.write(address, draft, { ...options, unconditional: true })),
+    readableRoles: as => {
+      const readers = as === undefined ? this.init.keyring.roles() : [as]
+      const roles = this.keys.policy.roles
+      return [...new Set(readers.filter(reader => roles[reader] !== undefined).flatMap(reader => readableBy(roles, reader)))].sort()
+    }
+  })
+
   private readonly resolver = new Resolver({
     get: async (address, options) => await this.get(address, options),
     cached: async (address, options) => await this.cached(address, options)
@@ -209,6 +230,8 @@ export class SlurpPeer extends EventTarget {
     if (starting === undefined) return
     this.starting = undefined
     await starting.catch(() => {})
+    // What was written is listed before the node goes: a later flush has no node to write with.
+    if (this.directory.backlog > 0) await this.directory.flush({ signal: AbortSignal.timeout(STOP_FLUSH_MS) }).catch(() => {})
     this.keepConnected?.stop()
     this.keys.stop()
     await this.node?.stop()
@@ -222,6 +245,7 @@ export class SlurpPeer extends EventTarget {
 
   async put (address: string, draft: ContextDraft, options: PutOptions): Promise<PutResult> {
     const canonical = normaliseAddress(address)
+    if (isReservedAddress(canonical)) throw new UsageError(`${canonical} is under /.slurp/, which holds slurp's own records (the directory)`)
     // One after another per address: two writes from one writer that started
     // from the same version would carry the same clock, and never be ordered.
     return await this.writes.run(canonical, async () => await this.write(canonical, draft, options))
@@ -235,7 +259,7 @@ export class SlurpPeer extends EventTarget {
     return await putMany(async (address, draft, putOptions) => await this.put(address, draft, putOptions), items, options)
   }
 
-  private async write (canonical: string, draft: ContextDraft, options: PutOptions): Promise<PutResult> {
+  private async write (canonical: string, draft: ContextDraft, options: PutOptions & { unconditional?: boolean }): Promise<PutResult> {
     const member = this.init.member
     if (member === undefined) throw new UsageError('this peer has no membership certificate, so it cannot write')
     const type = options.type ?? draft.contentType ?? 'context'
@@ -274,7 +298,7 @@ export class SlurpPeer extends EventTarget {
     let record: Awaited<ReturnType<typeof createContextRecord>>
     let outcome: Awaited<ReturnType<typeof askClosest<RecordResponse>>>
     for (let attempt = 1; ; attempt++) {
-      const ifNewest = !suggestion && attempt <= OPTIMISTIC_ATTEMPTS
+      const ifNewest = !suggestion && options.unconditional !== true && attempt <= OPTIMISTIC_ATTEMPTS
       record = await createContextRecord({
         policy,
         author,
@@ -316,6 +340,7 @@ export class SlurpPeer extends EventTarget {
       throw new ReplicationError(`only ${acknowledged} of ${this.replicationFactor} relays stored the record (need ${this.minReplicas}); asked ${said.length}: ${said.join('; ')}${known}`, acknowledged, this.minReplicas)
     }
     if (this.init.writeNotices !== false) sendNotices(this.libp2p, canonical).catch(() => {})
+    if (!suggestion && this.init.listWrites !== false && !isReservedAddress(canonical)) this.directory.note(canonical, type, options.as)
     return { address: canonical, key, version: record.envelope.clock, replicas: acknowledged, target: this.replicationFactor }
   }
 
@@ -467,6 +492,21 @@ export class SlurpPeer extends EventTarget {
     return await this.resolver.resolve(address, options)
   }
 
+  /**
+   * Every address of `project` this peer's roles (or `as`) can read, from the
+   * project's encrypted directory: on any device, without relays learning
+   * addresses. Writes are listed in batches (flushDirectory writes them now).
+   */
+  async list (project: string, options: ListOptions = {}): Promise<Listing> {
+    await this.keys.ready()
+    return await this.directory.list(project, options)
+  }
+
+  /** Lists every address written so far in its project's directory now; throws what kept one from being listed. */
+  async flushDirectory (options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.directory.flush(options)
+  }
+
   /** What the last successful get of `address` returned, without the network. */
   async cached (address: string, options: { signal?: AbortSignal } = {}): Promise<GetResult | undefined> {
     return await this.cache.get(normaliseAddress(address), options)
@@ -555,6 +595,8 @@ function shortId (peer: PeerId): string {
 const SUGGESTION_WRITE = 'suggestion:'
 // Conditional attempts of one write before it is stored unconditionally (see put).
 const OPTIMISTIC_ATTEMPTS = 3
+// How long stop() may spend listing the last writes in the directory.
+const STOP_FLUSH_MS = 10_000
 
 function metaOf (envelope: RecordEnvelope): Omit<RecordMeta, 'readAs' | 'replicas'> {
   return {

@@ -2,6 +2,7 @@ import { parseAddress } from '../address/index.ts'
 import { utf8Decode, utf8Encode } from '../encoding/bytes.ts'
 import type { KVStore, StoreOptions } from '../store/types.ts'
 import type { GetResult, SearchQuery } from './types.ts'
+import { isReservedAddress } from '../directory/layout.ts'
 
 const PREFIX = 'context/'
 
@@ -98,6 +99,8 @@ function versionId (result: GetResult): string {
 
 function matches (result: GetResult, query: SearchQuery, words: readonly string[]): boolean {
   const { item, meta } = result
+  // The directory's records are slurp's own bookkeeping, not context anyone wrote.
+  if (isReservedAddress(item.address)) return false
   if (query.role !== undefined && meta.role !== query.role) return false
   if (query.type !== undefined && meta.contentType !== query.type) return false
   if (query.since !== undefined && meta.updated < query.since) return false

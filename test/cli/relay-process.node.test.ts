@@ -62,6 +62,9 @@ describe.each<Runtime>(['node', 'bun', 'deno'])('slurp relay on %s', runtime => 
       const resolved = (await slurp(['resolve', file, '--depth', '1', '--dir', dir, '--role', 'senior_architect', ...bootstrap])).json()
       expect(resolved.resolved.tags).toEqual([{ value: 'intro', from: file }, { value: 'cli', from: address }])
       expect(resolved.levels.map((level: { status: string }) => level.status)).toEqual(['found', 'found'])
+      // Every address written so far is listed, from the directory each CLI put added to.
+      const listed = await slurp(['ls', `ucxl://project123/${runtime}`, '--dir', dir, ...bootstrap])
+      expect(listed.stdout.toString().trim().split('\n')).toEqual([`${address}\tcontext\tbackend_developer`, `${file}\tcontext\tbackend_developer`])
     }
   // Eight CLI processes one after another: about 10 s alone, over 30 s beside the fault suite on two cores.
   }, 90_000)
@@ -83,7 +86,8 @@ describe.each<Runtime>(['node', 'bun', 'deno'])('slurp relay on %s', runtime => 
     try {
       expect(again.ready.peerId).toBe(solo.ready.peerId)
       const status = await (await fetch(`${again.ready.http as string}/status`)).json()
-      expect(status.records).toBe(1)
+      // The record, and the directory record that lists it (written as the CLI stopped).
+      expect(status.records).toBe(2)
       const got = await slurp(['get', address, '--dir', dir, '--bootstrap', again.ready.multiaddrs[0] as string, '--role', 'backend_developer'])
       expect(got.json().summary).toBe('kept across restarts')
     } finally {
