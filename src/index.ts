@@ -58,3 +58,5 @@ export { combineShares, openShare, parseShare, recoverKey, sealShare, splitRoleK
 export type { EscrowShare, RecoveredKey } from './escrow/index.ts'
 export { DEFAULT_DEPTH, MAX_DEPTH, levelsOf, resolveLevels, withoutInherited } from './resolve/index.ts'
 export type { LevelStatus, Resolution, ResolvedItem, ResolvedLevel, ResolveOptions, Sourced } from './resolve/index.ts'
+export { DIRECTORY_SHARDS, directoryAddress, isReservedAddress } from './directory/layout.ts'
+export type { DirectoryEntry, ListOptions as DirectoryListOptions, Listing } from './directory/directory.ts'

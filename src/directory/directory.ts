@@ -57,6 +57,8 @@ export class Directory {
   private readonly pending = new Map<string, Pending>()
   /** Lines each directory record is known to hold (read or written here). */
   private readonly known = new Map<string, Set<string>>()
+  /** The lines last decoded from each record, by the copy (fetchedAt) they came from: warm listings skip decoding. */
+  private readonly decoded = new Map<string, { fetchedAt: number, lines: DirectoryLine[], skipped: number }>()
   private timer: ReturnType<typeof setTimeout> | undefined
   private flushing: Promise<void> = Promise.resolve()
   private failure: unknown
@@ -177,6 +179,8 @@ export class Directory {
       if (error instanceof NetworkError) return { lines: [], unreachable: true, skipped: 0 }
       throw error
     }
+    const seen = this.decoded.get(record)
+    if (seen !== undefined && seen.fetchedAt === result.fetchedAt) return { lines: seen.lines, unreachable: false, skipped: seen.skipped }
     const lines: DirectoryLine[] = []
     let skipped = 0
     for (const item of [result.item, ...result.conflicts.map(conflict => conflict.item)]) {
@@ -189,6 +193,7 @@ export class Directory {
       }
     }
     this.known.set(record, new Set([...(this.known.get(record) ?? []), ...lines.map(([address, type]) => lineKey(address, type))]))
+    this.decoded.set(record, { fetchedAt: result.fetchedAt, lines, skipped })
     return { lines, unreachable: false, skipped }
   }
 }
@@ -209,6 +214,7 @@ function prefixSegments (prefix: string | undefined, project: string): string[] 
 }
 
 function under (address: string, prefix: readonly string[]): boolean {
+  if (prefix.length === 0) return true
   const { segments } = resolveAddress(address)
   return prefix.every((segment, i) => segments[i] === segment)
 }
