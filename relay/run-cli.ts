@@ -17,11 +17,12 @@ import { members } from './commands/members.ts'
 import { relay } from './commands/relay.ts'
 import { status } from './commands/status.ts'
 import { ls } from './commands/ls.ts'
+import { mcp } from './commands/mcp.ts'
 import { resolve } from './commands/resolve.ts'
 import { suggestions } from './commands/suggestions.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 
-const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, resolve, ls, suggestions, status]
+const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, resolve, ls, suggestions, status, mcp]
 
 function mainHelp (): string {
   const width = Math.max(...commands.map(c => c.name.length))

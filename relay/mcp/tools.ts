@@ -1,0 +1,171 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import * as z from 'zod'
+import type { Listing, ListOptions } from '../../src/directory/directory.ts'
+import type { ContextDraft } from '../../src/record/context-item.ts'
+import type { GetOptions, GetResult, PutOptions, PutResult, ReplicationStatus, SearchQuery } from '../../src/peer/types.ts'
+import type { Resolution, ResolveOptions } from '../../src/resolve/index.ts'
+import { CONTENT_TYPES } from '../../src/roles/authority.ts'
+import { toolError, toolResult } from './tool-errors.ts'
+
+/** What the tools need from a peer (SlurpPeer has all of it). */
+export interface ContextAgent {
+  get: (address: string, options?: GetOptions) => Promise<GetResult>
+  cached: (address: string) => Promise<GetResult | undefined>
+  resolve: (address: string, options?: ResolveOptions) => Promise<Resolution>
+  list: (project: string, options?: ListOptions) => Promise<Listing>
+  put: (address: string, draft: ContextDraft, options: PutOptions) => Promise<PutResult>
+  search: (query: SearchQuery) => Promise<GetResult[]>
+  replicationStatus: (address: string) => Promise<ReplicationStatus>
+  status: () => { peerId: string, connections: number, relays: string[], dhtMode: string }
+}
+
+export interface ToolsInit {
+  readonly agent: ContextAgent
+  /** The roles this member holds keys for. */
+  readonly roles: readonly string[]
+  /** Items search_context reads from the relays per call to bring a project into its index. */
+  readonly searchFetchLimit?: number
+}
+
+const address = z.string().describe('A ucxl:// address, e.g. ucxl://project/src/net/node.ts or ucxl://agent:role@project:task/path')
+const role = z.string().describe('A role this server holds (context_status lists them)')
+const loose = z.looseObject({})
+const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }
+
+/**
+ * slurp's Model Context Protocol tools: snake_case, a JSON schema in and out,
+ * structured results, and every error as a tool error with a hint.
+ */
+export function registerTools (server: McpServer, init: ToolsInit): void {
+  const { agent } = init
+  const run = async (work: () => Promise<Record<string, unknown>>): Promise<ReturnType<typeof toolResult>> => {
+    try {
+      return toolResult(await work())
+    } catch (error) {
+      return toolError(error)
+    }
+  }
+
+  server.registerTool('get_context', {
+    title: 'Get context',
+    description: 'Read the current context item stored at an address, verified and decrypted with the roles this server holds, with its version, author role and any concurrent versions.',
+    inputSchema: { address, role: role.optional().describe('Read as this role only') },
+    outputSchema: { item: loose, meta: loose, conflicts: z.array(loose) },
+    annotations: READ_ONLY
+  }, async ({ address, role }) => await run(async () => {
+    const { item, meta, conflicts } = await agent.get(address, role === undefined ? {} : { as: role })
+    return { item, meta, conflicts }
+  }))
+
+  server.registerTool('resolve_context', {
+    title: 'Resolve context with its folders',
+    description: 'Read an address merged with the context of the folders above it (up to depth levels, default 3): tags, technologies and insights are unions; summary, purpose and metadata come from the nearest level; every value says which address it came from.',
+    inputSchema: {
+      address,
+      depth: z.number().int().min(0).max(16).optional().describe('Folder levels above the address (default 3)'),
+      role: role.optional(),
+      max_age_ms: z.number().int().min(0).optional().describe('Take levels read this recently from the cache')
+    },
+    outputSchema: { address: z.string(), resolved: loose, levels: z.array(loose) },
+    annotations: READ_ONLY
+  }, async ({ address, depth, role, max_age_ms: maxAgeMs }) => await run(async () => {
+    const resolution = await agent.resolve(address, { ...(depth === undefined ? {} : { depth }), ...(role === undefined ? {} : { as: role }), ...(maxAgeMs === undefined ? {} : { maxAgeMs }) })
+    return { address: resolution.address, resolved: resolution.resolved, levels: resolution.levels.map(({ item: _item, ...level }) => level) }
+  }))
+
+  server.registerTool('list_context', {
+    title: 'List context addresses',
+    description: 'List every address of a project (optionally under a path prefix) that the roles this server holds can read, with its item type and the roles it was written as.',
+    inputSchema: {
+      project: z.string().describe('The project, e.g. "project123" or "ucxl://project123"'),
+      prefix: z.string().optional().describe('Only addresses under this path, e.g. "src/net"'),
+      role: role.optional()
+    },
+    outputSchema: { project: z.string(), entries: z.array(z.object({ address: z.string(), type: z.string(), roles: z.array(z.string()) })), unreachable: z.number(), skipped: z.number() },
+    annotations: READ_ONLY
+  }, async ({ project, prefix, role }) => await run(async () => {
+    const listing = await agent.list(project, { ...(prefix === undefined ? {} : { prefix }), ...(role === undefined ? {} : { as: role }) })
+    return { ...listing, entries: listing.entries.map(entry => ({ ...entry, roles: [...entry.roles] })) }
+  }))
+
+  server.registerTool('search_context', {
+    title: 'Search context',
+    description: 'Find context items by words (all must appear in the address, summary, purpose, body, tags, technologies or insights), newest first. With a project, first reads the project\'s items this server has not read yet, so the search covers everything its roles can read there.',
+    inputSchema: {
+      query: z.string().optional().describe('Words that must all appear'),
+      project: z.string().optional(),
+      type: z.enum(CONTENT_TYPES).optional(),
+      role: z.string().optional().describe('Only items written as this role'),
+      limit: z.number().int().min(1).max(200).optional().describe('At most this many results (default 20)')
+    },
+    outputSchema: {
+      results: z.array(z.object({ address: z.string(), summary: z.string(), type: z.string(), role: z.string(), updated: z.string(), tags: z.array(z.string()) })),
+      read: z.number().describe('Items read from the relays for this search'),
+      unread: z.number().describe('Items of the project still not read (over the per-call limit)')
+    },
+    annotations: READ_ONLY
+  }, async ({ query, project, type, role, limit }) => await run(async () => {
+    const { read, unread } = project === undefined ? { read: 0, unread: 0 } : await readProject(agent, project, init.searchFetchLimit ?? 500)
+    const found = await agent.search({
+      ...(query === undefined ? {} : { text: query }),
+      ...(project === undefined ? {} : { project: project.replace(/^ucxl:\/\//, '').replace(/\/.*$/, '') }),
+      ...(type === undefined ? {} : { type }),
+      ...(role === undefined ? {} : { role }),
+      limit: limit ?? 20
+    })
+    const results = found.map(({ item, meta }) => ({ address: item.address, summary: item.summary, type: meta.contentType, role: meta.role, updated: new Date(meta.updated).toISOString(), tags: [...item.tags] }))
+    return { results, read, unread }
+  }))
+
+  server.registerTool('put_context', {
+    title: 'Write context',
+    description: 'Write a new version of the context at an address as one of the roles this server holds: encrypted to that role\'s readers, signed, stored on the closest relays. With inherit, fields the folders above already give are not stored again.',
+    inputSchema: {
+      address,
+      role: role.describe('The role to write as: what it writes is readable by that role\'s readers'),
+      summary: z.string().min(1),
+      purpose: z.string().optional(),
+      body: z.string().optional().describe('Free text: the file description, the decision record, the task brief'),
+      tags: z.array(z.string()).optional(),
+      technologies: z.array(z.string()).optional(),
+      insights: z.array(z.string()).optional(),
+      type: z.enum(CONTENT_TYPES).optional().describe('Default context; a suggestion is stored beside the context, never over it'),
+      inherit: z.boolean().optional()
+    },
+    outputSchema: { address: z.string(), key: z.string(), version: z.record(z.string(), z.number()), replicas: z.number(), target: z.number() },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true }
+  }, async ({ address, role, type, inherit, ...fields }) => await run(async () => {
+    const draft = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as unknown as ContextDraft
+    const result = await agent.put(address, draft, { as: role, ...(type === undefined ? {} : { type }), ...(inherit === undefined ? {} : { inherit }) })
+    return { ...result, version: { ...result.version } }
+  }))
+
+  server.registerTool('context_status', {
+    title: 'Context status',
+    description: 'This server\'s member: the roles it holds and its connections to the relays; with an address, which of the relays responsible for it hold it (replication health).',
+    inputSchema: { address: address.optional() },
+    outputSchema: { roles: z.array(z.string()), peer: loose, address: loose.optional() },
+    annotations: READ_ONLY
+  }, async ({ address }) => await run(async () => ({
+    roles: [...init.roles],
+    peer: agent.status(),
+    ...(address === undefined ? {} : { address: await agent.replicationStatus(address) })
+  })))
+}
+
+/** Reads the items of a project not read before (up to `limit`), so local search covers them. */
+async function readProject (agent: ContextAgent, project: string, limit: number): Promise<{ read: number, unread: number }> {
+  const listing = await agent.list(project, { maxAgeMs: 30_000 })
+  const unseen: string[] = []
+  for (const entry of listing.entries) if (await agent.cached(entry.address) === undefined) unseen.push(entry.address)
+  const batch = unseen.slice(0, limit)
+  let next = 0
+  await Promise.all(Array.from({ length: Math.min(8, batch.length) }, async () => {
+    while (next < batch.length) {
+      const at = batch[next++] as string
+      // One unreadable or vanished item must not fail the search.
+      await agent.get(at).catch(() => {})
+    }
+  }))
+  return { read: batch.length, unread: unseen.length - batch.length }
+}
