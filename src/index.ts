@@ -60,3 +60,8 @@ export { DEFAULT_DEPTH, MAX_DEPTH, levelsOf, resolveLevels, withoutInherited } f
 export type { LevelStatus, Resolution, ResolvedItem, ResolvedLevel, ResolveOptions, Sourced } from './resolve/index.ts'
 export { DIRECTORY_SHARDS, directoryAddress, isReservedAddress } from './directory/layout.ts'
 export type { DirectoryEntry, ListOptions as DirectoryListOptions, Listing } from './directory/directory.ts'
+export { DECISION_LINKS, DECISION_STATUSES, parseDecisionFields } from './decisions/decision-fields.ts'
+export type { DecisionDraft, DecisionFields, DecisionLink, DecisionLinkType, DecisionStatus } from './decisions/decision-fields.ts'
+export { decisionsFor } from './decisions/graph.ts'
+export type { ChainStep, DecisionHit, DecisionNode, DecisionQuery, FollowedLink } from './decisions/graph.ts'
+export type { DecisionsForOptions, RecordDecisionOptions, RecordedDecision } from './decisions/decisions.ts'

@@ -40,6 +40,10 @@ import { readableBy, readersOf } from './roles/role.ts'
 import { Directory } from './directory/directory.ts'
 import type { ListOptions, Listing } from './directory/directory.ts'
 import { isReservedAddress } from './directory/layout.ts'
+import { Decisions } from './decisions/decisions.ts'
+import type { DecisionsForOptions, RecordDecisionOptions, RecordedDecision } from './decisions/decisions.ts'
+import type { DecisionHit } from './decisions/graph.ts'
+import type { DecisionDraft } from './decisions/decision-fields.ts'
 import { Resolver, inheritedFor, withoutInherited } from './resolve/index.ts'
 import type { Resolution, ResolveOptions } from './resolve/index.ts'
 import type { MembershipCertificate } from './trust/certificate.ts'
@@ -124,6 +128,14 @@ export class SlurpPeer extends EventTarget {
       const roles = this.keys.policy.roles
       return [...new Set(readers.filter(reader => roles[reader] !== undefined).flatMap(reader => readableBy(roles, reader)))].sort()
     }
+  })
+
+  private readonly decisions = new Decisions({
+    list: async (project, options) => await this.list(project, options),
+    get: async (address, options) => await this.get(address, options),
+    cached: async address => await this.cached(address),
+    put: async (address, draft, options) => await this.put(address, draft, options),
+    holds: role => this.init.member?.certificate.roles.includes(role) === true && this.init.keyring.has(role)
   })
 
   private readonly resolver = new Resolver({
@@ -500,6 +512,20 @@ export class SlurpPeer extends EventTarget {
   async list (project: string, options: ListOptions = {}): Promise<Listing> {
     await this.keys.ready()
     return await this.directory.list(project, options)
+  }
+
+  /**
+   * The decisions that bear on `address`: those affecting it or a folder above
+   * it, then those linked to them, up to `hops` (default 3), each with its hop
+   * count and the chain of links that explains it.
+   */
+  async decisionsFor (address: string, options: DecisionsForOptions = {}): Promise<DecisionHit[]> {
+    return await this.decisions.decisionsFor(address, options)
+  }
+
+  /** Writes a decision; the decisions it supersedes are marked superseded too. */
+  async recordDecision (address: string, draft: ContextDraft & { decision: DecisionDraft }, options: RecordDecisionOptions): Promise<RecordedDecision> {
+    return await this.decisions.record(address, draft, options)
   }
 
   /** Lists every address written so far in its project's directory now; throws what kept one from being listed. */

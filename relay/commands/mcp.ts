@@ -16,7 +16,7 @@ export const mcp: Command = {
     'speaks MCP on stdin/stdout (what an agent starts as a local server) and stops when stdin',
     'closes; with --http it serves Streamable HTTP at http://HOST:PORT/mcp (stateless, JSON',
     'responses) until SIGINT or SIGTERM. Tools: get_context, resolve_context, list_context,',
-    'search_context, put_context, context_status. Logs go to stderr only.'
+    'search_context, put_context, record_decision, decisions_for, context_status. Logs go to stderr only.'
   ].join('\n'),
   options: { ...DIR_OPTION, ...MESH_OPTIONS, http: { type: 'string' } },
   async run (args, io) {

@@ -42,7 +42,7 @@ export const put: Command = {
   }
 }
 
-function draftFrom (text: string): ContextDraft {
+export function draftFrom (text: string): ContextDraft {
   const trimmed = text.trim()
   if (trimmed === '') throw new UsageError('the content is empty')
   if (trimmed.startsWith('{')) {

@@ -7,7 +7,8 @@ const INSTRUCTIONS = [
   'slurp stores context (what a file does, why a decision was made, what a task needs) at ucxl:// addresses,',
   'encrypted to the roles allowed to read it. Start with list_context for a project, read with get_context,',
   'or resolve_context to include what the folders above say; search_context finds items by words;',
-  'put_context writes as one of the roles context_status lists.'
+  'put_context writes as one of the roles context_status lists; record_decision and decisions_for keep',
+  'and query the decisions that bear on an address.'
 ].join(' ')
 
 /** An MCP server with slurp's tools, acting as the member whose peer it is given. */

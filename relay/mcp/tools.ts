@@ -1,6 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import * as z from 'zod'
 import type { Listing, ListOptions } from '../../src/directory/directory.ts'
+import { DECISION_LINKS, DECISION_STATUSES } from '../../src/decisions/decision-fields.ts'
+import type { DecisionDraft } from '../../src/decisions/decision-fields.ts'
+import type { DecisionsForOptions, RecordDecisionOptions, RecordedDecision } from '../../src/decisions/decisions.ts'
+import type { DecisionHit } from '../../src/decisions/graph.ts'
 import type { ContextDraft } from '../../src/record/context-item.ts'
 import type { GetOptions, GetResult, PutOptions, PutResult, ReplicationStatus, SearchQuery } from '../../src/peer/types.ts'
 import type { Resolution, ResolveOptions } from '../../src/resolve/index.ts'
@@ -17,6 +21,8 @@ export interface ContextAgent {
   search: (query: SearchQuery) => Promise<GetResult[]>
   replicationStatus: (address: string) => Promise<ReplicationStatus>
   status: () => { peerId: string, connections: number, relays: string[], dhtMode: string }
+  decisionsFor: (address: string, options?: DecisionsForOptions) => Promise<DecisionHit[]>
+  recordDecision: (address: string, draft: ContextDraft & { decision: DecisionDraft }, options: RecordDecisionOptions) => Promise<RecordedDecision>
 }
 
 export interface ToolsInit {
@@ -138,6 +144,57 @@ export function registerTools (server: McpServer, init: ToolsInit): void {
     const draft = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as unknown as ContextDraft
     const result = await agent.put(address, draft, { as: role, ...(type === undefined ? {} : { type }), ...(inherit === undefined ? {} : { inherit }) })
     return { ...result, version: { ...result.version } }
+  }))
+
+  server.registerTool('record_decision', {
+    title: 'Record a decision',
+    description: 'Write a decision at its own address (e.g. ucxl://project/decisions/0007-use-raft): what it affects (a folder affects everything under it), its status, rationale, alternatives considered, and links to decisions it supersedes, amends or relates to. Each decision it supersedes is marked superseded too.',
+    inputSchema: {
+      address,
+      role: role.describe('A role that may write decisions'),
+      summary: z.string().min(1).describe('The decision, in one line'),
+      body: z.string().optional().describe('The decision record: context, options, outcome'),
+      status: z.enum(DECISION_STATUSES).optional().describe('Default accepted'),
+      affects: z.array(z.string()).optional().describe('ucxl:// addresses it affects'),
+      links: z.array(z.object({ type: z.enum(DECISION_LINKS), target: z.string() })).optional(),
+      rationale: z.string().optional(),
+      alternatives: z.array(z.string()).optional(),
+      decided_by: z.string().optional(),
+      valid_at: z.string().optional().describe('When it comes into force (ISO 8601); default now')
+    },
+    outputSchema: { written: loose, superseded: z.array(z.object({ address: z.string(), written: loose.optional(), error: z.string().optional() })) },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true }
+  }, async ({ address, role, summary, body, status, affects, links, rationale, alternatives, decided_by: decidedBy, valid_at: validAt }) => await run(async () => {
+    const decision: DecisionDraft = {
+      status: status ?? 'accepted',
+      ...(affects === undefined ? {} : { affects }),
+      ...(links === undefined ? {} : { links }),
+      ...(rationale === undefined ? {} : { rationale }),
+      ...(alternatives === undefined ? {} : { alternatives }),
+      ...(decidedBy === undefined ? {} : { decidedBy }),
+      ...(validAt === undefined ? {} : { validAt })
+    }
+    const result = await agent.recordDecision(address, { summary, ...(body === undefined ? {} : { body }), decision }, { as: role })
+    return {
+      written: { ...result.written },
+      superseded: result.superseded.map(entry => ({ address: entry.address, ...(entry.written === undefined ? {} : { written: { ...entry.written } }), ...(entry.error === undefined ? {} : { error: `${entry.error.name}: ${entry.error.message}` }) }))
+    }
+  }))
+
+  server.registerTool('decisions_for', {
+    title: 'Decisions for an address',
+    description: 'The decisions that bear on an address: those affecting it or a folder above it (hop 0), then those linked to them by supersedes, amends or relates (either way), up to hops; each with its hop count, the chain of links that explains it, its status and the date it came into force.',
+    inputSchema: {
+      address,
+      hops: z.number().int().min(0).max(10).optional().describe('Links to follow (default 3)'),
+      as_of: z.string().optional().describe('Only what was in force at this time (ISO 8601)'),
+      include_superseded: z.boolean().optional()
+    },
+    outputSchema: { decisions: z.array(z.object({ address: z.string(), summary: z.string(), status: z.string(), hop: z.number(), affects: z.string(), date: z.string(), chain: z.array(z.object({ from: z.string(), link: z.string(), to: z.string() })), decision: loose })) },
+    annotations: READ_ONLY
+  }, async ({ address, hops, as_of: asOf, include_superseded: includeSuperseded }) => await run(async () => {
+    const hits = await agent.decisionsFor(address, { ...(hops === undefined ? {} : { hops }), ...(asOf === undefined ? {} : { asOf }), ...(includeSuperseded === undefined ? {} : { includeSuperseded }) })
+    return { decisions: hits.map(({ updated: _updated, ...hit }) => ({ ...hit, chain: hit.chain.map(step => ({ ...step })) })) }
   }))
 
   server.registerTool('context_status', {

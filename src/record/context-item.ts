@@ -1,7 +1,9 @@
-import { normaliseAddress } from '../address/index.ts'
-import { InvalidAddressError, InvalidRecordError } from '../errors.ts'
+import { addressField } from '../address/field.ts'
+import { InvalidRecordError } from '../errors.ts'
 import { CONTENT_TYPES, isContentType } from '../roles/authority.ts'
 import type { ContentType } from '../roles/authority.ts'
+import { parseDecisionFields } from '../decisions/decision-fields.ts'
+import type { DecisionDraft, DecisionFields } from '../decisions/decision-fields.ts'
 
 /**
  * What a reader cares about, after decryption: seed 004's context node. It
@@ -23,10 +25,12 @@ export interface ContextItem {
   /** Free text: the decision record, the file description, the task brief. */
   readonly body?: string
   readonly metadata?: Readonly<Record<string, string>>
+  /** On `decision` items only: what it affects, its links, status and time in force. */
+  readonly decision?: DecisionFields
 }
 
 /** What a writer supplies; the rest is filled in when the record is made. */
-export type ContextDraft = Partial<Omit<ContextItem, 'address' | 'creatorRole' | 'createdAt' | 'updatedAt'>> & { summary: string }
+export type ContextDraft = Partial<Omit<ContextItem, 'address' | 'creatorRole' | 'createdAt' | 'updatedAt' | 'decision'>> & { summary: string, decision?: DecisionDraft }
 
 const MAX_TEXT = 64 * 1024
 const MAX_LIST = 256
@@ -50,9 +54,15 @@ export function parseContextItem (value: unknown): ContextItem {
     ...(item.purpose === undefined ? {} : { purpose: text(item.purpose, 'purpose', MAX_TEXT) }),
     ...(parent === undefined ? {} : { parent }),
     ...(item.body === undefined ? {} : { body: text(item.body, 'body', 1024 * 1024) }),
-    ...(item.metadata === undefined ? {} : { metadata: stringMap(item.metadata) })
+    ...(item.metadata === undefined ? {} : { metadata: stringMap(item.metadata) }),
+    ...(item.decision === undefined ? {} : { decision: decisionOf(item.decision, item.contentType) })
   }
   return out
+}
+
+function decisionOf (value: unknown, type: ContentType): DecisionFields {
+  if (type !== 'decision') throw invalid('has decision fields but is not a decision')
+  return parseDecisionFields(value)
 }
 
 function invalid (problem: string): InvalidRecordError {
@@ -60,13 +70,7 @@ function invalid (problem: string): InvalidRecordError {
 }
 
 function canonical (value: unknown, field: string): string {
-  if (typeof value !== 'string') throw invalid(`${field} must be a ucxl:// address`)
-  try {
-    return normaliseAddress(value)
-  } catch (error) {
-    if (error instanceof InvalidAddressError) throw invalid(`${field}: ${error.message}`)
-    throw error
-  }
+  return addressField(value, field, invalid)
 }
 
 function text (value: unknown, field: string, max: number): string {

@@ -65,6 +65,14 @@ describe.each<Runtime>(['node', 'bun', 'deno'])('slurp relay on %s', runtime => 
       // Every address written so far is listed, from the directory each CLI put added to.
       const listed = await slurp(['ls', `ucxl://project123/${runtime}`, '--dir', dir, ...bootstrap])
       expect(listed.stdout.toString().trim().split('\n')).toEqual([`${address}\tcontext\tbackend_developer`, `${file}\tcontext\tbackend_developer`])
+      // A decision on the notes, then one that supersedes it: both sides say so, and the query explains it.
+      const first = `ucxl://project123/${runtime}/decisions/1`
+      const second = `ucxl://project123/${runtime}/decisions/2`
+      expect((await slurp(['decide', first, '--as', 'senior_architect', '--affects', address, '--valid-at', '2026-01-01T00:00:00Z', ...bootstrap, '--dir', dir], { input: 'notes are markdown' })).code).toBe(0)
+      const superseding = await slurp(['decide', second, '--as', 'senior_architect', '--supersedes', first, '--valid-at', '2026-06-01T00:00:00Z', '--rationale', 'tables', ...bootstrap, '--dir', dir], { input: 'notes are org files' })
+      expect(superseding.json().superseded).toMatchObject([{ address: first, written: { replicas: 3 } }])
+      const hits = (await slurp(['decisions', file, '--include-superseded', ...bootstrap, '--dir', dir])).json() as Array<{ address: string, hop: number, status: string, chain: Array<{ link: string }> }>
+      expect(hits.map(hit => [hit.address, hit.hop, hit.status, hit.chain.map(step => step.link)])).toEqual([[first, 0, 'superseded', []], [second, 1, 'accepted', ['superseded_by']]])
     }
   // Eight CLI processes one after another: about 10 s alone, over 30 s beside the fault suite on two cores.
   }, 90_000)

@@ -53,7 +53,7 @@ describe('slurp mcp over stdio', { timeout: 60_000 }, () => {
 
   it('lists its tools in snake_case, each with an input schema, an output schema and hints', async () => {
     const { tools } = await client.listTools()
-    expect(tools.map(tool => tool.name).sort()).toEqual(['context_status', 'get_context', 'list_context', 'put_context', 'resolve_context', 'search_context'])
+    expect(tools.map(tool => tool.name).sort()).toEqual(['context_status', 'decisions_for', 'get_context', 'list_context', 'put_context', 'record_decision', 'resolve_context', 'search_context'])
     for (const tool of tools) {
       expect(tool.inputSchema.type).toBe('object')
       expect(tool.outputSchema?.type).toBe('object')
@@ -91,6 +91,22 @@ describe('slurp mcp over stdio', { timeout: 60_000 }, () => {
     expect(status.structuredContent.address).toMatchObject({ health: 'healthy', replicas: 3 })
   })
 
+  it('records decisions and answers which bear on an address, with the chain of links', async () => {
+    const first = await call(client, 'record_decision', { address: 'ucxl://agents/decisions/1', role: 'senior_architect', summary: 'one relay per region', affects: ['ucxl://agents/src/net'], valid_at: '2026-01-01T00:00:00Z' })
+    expect(first.isError).toBeUndefined()
+    const second = await call(client, 'record_decision', {
+      address: 'ucxl://agents/decisions/2',
+      role: 'senior_architect',
+      summary: 'three relays per region',
+      rationale: 'one is a single point of failure',
+      links: [{ type: 'supersedes', target: 'ucxl://agents/decisions/1' }],
+      valid_at: '2026-06-01T00:00:00Z'
+    })
+    expect(second.structuredContent.superseded).toMatchObject([{ address: 'ucxl://agents/decisions/1', written: { replicas: 3 } }])
+    await expect.poll(async () => (await call(client, 'decisions_for', { address: 'ucxl://agents/src/net/node.ts' })).structuredContent?.decisions?.map((hit: { address: string, hop: number, chain: Array<{ link: string }> }) => [hit.address, hit.hop, hit.chain.map(step => step.link)]), { timeout: 10_000 })
+      .toEqual([['ucxl://agents/decisions/2', 1, ['superseded_by']]])
+  })
+
   it('answers bad calls with a named tool error and a hint, and keeps serving', async () => {
     const missing = await call(client, 'get_context', { address: 'ucxl://agents/nothing/here' })
     expect(missing.isError).toBe(true)
@@ -125,7 +141,7 @@ describe('slurp mcp over Streamable HTTP', { timeout: 60_000 }, () => {
     const client = new Client({ name: 'slurp-test-agent', version: '1.0.0' })
     await client.connect(new StreamableHTTPClientTransport(new URL(url)))
     try {
-      expect((await client.listTools()).tools).toHaveLength(6)
+      expect((await client.listTools()).tools).toHaveLength(8)
       const got = await call(client, 'get_context', { address: 'ucxl://agents/src' })
       expect(got.structuredContent.item.summary).toBe('the source')
     } finally {
