@@ -86,6 +86,23 @@ describe('the web app in Chromium', () => {
     await shot(page, 'read')
   })
 
+  it('browses a project as a tree, from its encrypted directory, and opens an address from it', async () => {
+    await nodePeer.flushDirectory()
+    await page.click('[data-tab=browse]')
+    await page.fill('form[data-form=browse] input[name=project]', 'webapp')
+    // The tab's own write is listed within a second of it: list again until it shows.
+    await expect.poll(async () => {
+      await page.click('form[data-form=browse] button[type=submit]')
+      await page.locator('[data-testid=browse-tree], [data-testid=browse-empty]').first().waitFor()
+      return await page.locator('[data-testid=browse-tree] [data-address]').evaluateAll(items => items.map(item => item.getAttribute('data-address')))
+    }, { timeout: 20_000 }).toEqual(expect.arrayContaining([FROM_NODE, FROM_TAB, 'ucxl://webapp/docs']))
+    // ucxl://webapp/docs is both an address and a folder: one line for both.
+    expect(await page.locator('[data-testid=browse-tree] summary.folder').allTextContents()).toEqual(['docs/ context here context backend_developer', 'src/'])
+    await shot(page, 'browse')
+    await page.locator(`[data-testid=browse-tree] li[data-address="${FROM_NODE}"] button`).click()
+    await expect.poll(async () => await page.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('Relays store what they cannot read')
+  })
+
   it('keeps its keys and cache across a reload', async () => {
     await page.reload()
     await connected(page)

@@ -6,6 +6,7 @@ import { readAddress, readView, showUpdate } from './views/read.ts'
 import { peersView } from './views/peers.ts'
 import { searchView } from './views/search.ts'
 import { statusBar } from './views/status-bar.ts'
+import { browseView } from './views/browse.ts'
 import type { Tab, View } from './views/view.ts'
 import { errorBox } from './views/view.ts'
 import { restoreDrafts, saveDrafts } from './views/drafts.ts'
@@ -18,8 +19,8 @@ const running = new Set<string>()
 let tab: Tab = 'read'
 let startError: unknown
 
-const VIEWS = { read: readView, write: writeView, search: searchView, peers: peersView, keys: keysView }
-const TABS: Array<[Tab, string]> = [['read', 'Read'], ['write', 'Write'], ['search', 'Search'], ['peers', 'Peers'], ['keys', 'Keys']]
+const VIEWS = { read: readView, browse: browseView, write: writeView, search: searchView, peers: peersView, keys: keysView }
+const TABS: Array<[Tab, string]> = [['read', 'Read'], ['browse', 'Browse'], ['write', 'Write'], ['search', 'Search'], ['peers', 'Peers'], ['keys', 'Keys']]
 
 const view: View = {
   go (next, params = {}) {

@@ -2,7 +2,7 @@ import { h } from '../../../src/element/dom.ts'
 import type { Child } from '../../../src/element/dom.ts'
 import { explain } from './format.ts'
 
-export type Tab = 'read' | 'write' | 'search' | 'peers' | 'keys'
+export type Tab = 'read' | 'browse' | 'write' | 'search' | 'peers' | 'keys'
 
 /** What a view may ask of the app shell. */
 export interface View {
