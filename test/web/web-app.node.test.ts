@@ -103,6 +103,33 @@ describe('the web app in Chromium', () => {
     await expect.poll(async () => await page.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('Relays store what they cannot read')
   })
 
+  it('shows a decision\'s fields and the chain of decisions that bear on an address', async () => {
+    const architect = { as: 'senior_architect' }
+    await nodePeer.recordDecision('ucxl://webapp/decisions/1', { summary: 'docs in markdown', decision: { status: 'accepted', affects: ['ucxl://webapp/docs'], validAt: '2026-01-01T00:00:00Z' } }, architect)
+    await nodePeer.recordDecision('ucxl://webapp/decisions/2', {
+      summary: 'docs in markdown, diagrams in mermaid', decision: { status: 'accepted', links: [{ type: 'amends', target: 'ucxl://webapp/decisions/1' }], validAt: '2026-03-01T00:00:00Z', rationale: 'diagrams diff well' }
+    }, architect)
+    await nodePeer.flushDirectory()
+    // Architects' decisions are for the roles that read everything: a project manager's tab.
+    const managers = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    try {
+      const tab = await managers.newPage()
+      await tab.goto(`${server.url}/#invite=${inviteToFragment(await createTestInvite(network, ['project_manager'], [], 'Pat (manager)'))}`)
+      await connected(tab)
+      await readInApp(tab, FROM_NODE)
+      const chain = tab.locator('[data-testid=decisions] li')
+      await expect.poll(async () => await chain.evaluateAll(items => items.map(item => [item.getAttribute('data-address'), item.getAttribute('data-hop')])), { timeout: 20_000 })
+        .toEqual([['ucxl://webapp/decisions/1', '0'], ['ucxl://webapp/decisions/2', '1']])
+      expect(await chain.nth(1).locator('.chain').textContent()).toBe('via webapp/docs: 1 is amended by 2')
+      await shot(tab, 'decisions')
+      await chain.nth(1).locator('button').click()
+      await expect.poll(async () => await tab.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('docs in markdown, diagrams in mermaid')
+      expect(await tab.getByTestId('decision-fields').textContent()).toContain('amends webapp/decisions/1')
+    } finally {
+      await managers.close()
+    }
+  })
+
   it('keeps its keys and cache across a reload', async () => {
     await page.reload()
     await connected(page)

@@ -1,9 +1,10 @@
 import { h } from '../../../src/element/dom.ts'
 import { normaliseAddress, parentAddress, readersOf } from '../../../src/index.browser.ts'
-import type { GetResult, ReplicationStatus, ResolvedItem, Suggestion, UpdateDetail } from '../../../src/index.browser.ts'
+import type { DecisionHit, GetResult, ReplicationStatus, ResolvedItem, Suggestion, UpdateDetail } from '../../../src/index.browser.ts'
 import type { Session } from '../session.ts'
 import { formatClock, formatTime, shortId } from './format.ts'
 import { inheritedSection } from './inherited.ts'
+import { decisionChains, decisionFields } from './decision-chain.ts'
 import { suggestionsSection } from './suggestions.ts'
 import type { View } from './view.ts'
 import { errorBox, field, form } from './view.ts'
@@ -17,6 +18,8 @@ interface ReadState {
   suggestionsError?: unknown
   /** What its folders give it (their resolution), when they could be read. */
   inherited?: ResolvedItem
+  /** The decisions that bear on it, when they could be read. */
+  decisions?: DecisionHit[]
 }
 
 const state: ReadState = { address: 'ucxl://project123/src/main.go' }
@@ -38,15 +41,19 @@ export async function readAddress (session: Session, address: string): Promise<v
   state.suggestions = undefined
   state.suggestionsError = undefined
   state.inherited = undefined
+  state.decisions = undefined
   state.address = normaliseAddress(address)
   showAddress(state.address)
   const parent = parentAddress(state.address)
   // Folders change less often than files: a level read in the last minute is not asked again.
   const folders = parent === undefined ? undefined : peer.resolve(parent, { depth: 2, maxAgeMs: 60_000 })
-  const [context, suggestions, above] = await Promise.allSettled([peer.get(state.address), peer.suggestions(state.address), folders])
+  const [context, suggestions, above, decisions] = await Promise.allSettled([
+    peer.get(state.address), peer.suggestions(state.address), folders, peer.decisionsFor(state.address, { maxAgeMs: 60_000 })
+  ])
   if (turn !== reads) return
-  // Nothing readable above is not an error: most addresses inherit nothing.
+  // Nothing readable above, and no decisions, are not errors: most addresses have neither.
   if (above.status === 'fulfilled') state.inherited = above.value?.resolved
+  if (decisions.status === 'fulfilled') state.decisions = decisions.value
   if (suggestions.status === 'fulfilled') state.suggestions = suggestions.value
   else state.suggestionsError = suggestions.reason
   if (context.status === 'rejected') throw context.reason
@@ -150,6 +157,7 @@ function accessHint (session: Session, error: unknown): HTMLElement | undefined 
 function itemCard (session: Session, view: View, result: GetResult): HTMLElement {
   const { item, meta, conflicts } = result
   const policyRoles = session.opened?.policy.roles
+  const open = (address: string): void => { view.run('read', async () => { await readAddress(session, address) }).catch(() => {}) }
   return h('article', { class: 'card', 'data-testid': 'item' },
     h('div', { class: 'card-head' },
       h('span', { class: `badge type-${item.contentType}` }, item.contentType),
@@ -159,7 +167,9 @@ function itemCard (session: Session, view: View, result: GetResult): HTMLElement
     item.purpose !== undefined && h('p', {}, item.purpose),
     item.body !== undefined && h('pre', { class: 'body' }, item.body),
     list('Tags', item.tags), list('Technologies', item.technologies), list('Insights', item.insights),
-    inheritedSection(item, state.inherited, from => { view.run('read', async () => { await readAddress(session, from) }).catch(() => {}) }),
+    inheritedSection(item, state.inherited, open),
+    decisionFields(item, open),
+    decisionChains(state.decisions?.filter(hit => hit.address !== item.address), open),
     h('dl', { class: 'meta' },
       h('dt', {}, 'Written as'), h('dd', {}, meta.role),
       h('dt', {}, 'Read with'), h('dd', {}, meta.readAs),
