@@ -65,3 +65,6 @@ export type { DecisionDraft, DecisionFields, DecisionLink, DecisionLinkType, Dec
 export { decisionsFor } from './decisions/graph.ts'
 export type { ChainStep, DecisionHit, DecisionNode, DecisionQuery, FollowedLink } from './decisions/graph.ts'
 export type { DecisionsForOptions, RecordDecisionOptions, RecordedDecision } from './decisions/decisions.ts'
+// For programs that cannot run libp2p: a relay's HTTP gateway (records stay signed and encrypted end to end).
+export { getRecordsViaGateway, putRecordViaGateway } from './gateway/client.ts'
+export type { GatewayOptions, GatewayPutResult } from './gateway/client.ts'

@@ -3,8 +3,9 @@ import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { StorageGuard } from './admission/storage-guard.ts'
 import { WriteAdmission } from './admission/write-admission.ts'
-import { UsageError } from './errors.ts'
+import { AbortError, UsageError, throwIfAborted } from './errors.ts'
 import { RecordKeeper } from './keeper/record-keeper.ts'
+import type { StoredDetail } from './keeper/record-keeper.ts'
 import { KeepConnected } from './net/keep-connected.ts'
 import { frameLimitOf, limitInbound } from './net/inbound-limits.ts'
 import type { InboundLimitsInit } from './net/inbound-limits.ts'
@@ -59,7 +60,7 @@ export interface RelayInit {
  * A relay's mesh side: kad-dht in server mode, the circuit-relay server, and
  * the record protocol backed by a RecordKeeper. It stores what it cannot read.
  */
-export class RelayNode {
+export class RelayNode extends EventTarget {
   readonly keeper: RecordKeeper
   readonly replication: ReplicationManager
   /** Free space and per-member quotas, checked before a first-hand write is validated (record protocol and gateway share it). */
@@ -74,12 +75,15 @@ export class RelayNode {
   private relayCertificate: RelayCertificate | undefined
 
   constructor (private readonly init: RelayInit) {
+    super()
     this.policyBook = new PolicyBook(init.network.rootPublicKey, { policy: init.network.policy, ...(init.network.signedPolicy === undefined ? {} : { signed: init.network.signedPolicy }) })
     this.policyBook.addEventListener('change', event => { init.onPolicy?.((event as CustomEvent<PolicyChange>).detail.signed) })
     this.keeper = new RecordKeeper({
       store: init.store,
       validation: () => ({ rootPublicKey: init.network.rootPublicKey, policy: this.policyBook.policy })
     })
+    // A program embedding the relay hears of each record it stores ("stored", StoredDetail).
+    this.keeper.addEventListener('stored', event => { this.dispatchEvent(new CustomEvent<StoredDetail>('stored', { detail: (event as CustomEvent<StoredDetail>).detail })) })
     this.replication = new ReplicationManager(this, init.replication)
     this.admission = new WriteAdmission({ quota: () => memberQuotaOf(this.policyBook.policy), ...(init.storage === undefined ? {} : { storage: init.storage }) })
   }
@@ -100,6 +104,28 @@ export class RelayNode {
 
   get currentPolicy (): Policy {
     return this.policyBook.policy
+  }
+
+  /**
+   * Resolves once this relay holds something at `key` (at once if it already
+   * does): for a program that wrote through a peer and waits for a relay.
+   */
+  async holds (key: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    throwIfAborted(options.signal)
+    await new Promise<void>((resolve, reject) => {
+      const onStored = (event: Event): void => { if ((event as CustomEvent<StoredDetail>).detail.key === key) done() }
+      const onAbort = (): void => { done(new AbortError('stopped waiting for the record', { cause: options.signal?.reason })) }
+      const done = (error?: Error): void => {
+        this.removeEventListener('stored', onStored)
+        options.signal?.removeEventListener('abort', onAbort)
+        if (error === undefined) resolve()
+        else reject(error)
+      }
+      this.addEventListener('stored', onStored)
+      options.signal?.addEventListener('abort', onAbort, { once: true })
+      // Listening first: a record stored while this looks is not missed.
+      this.keeper.has(key).then(held => { if (held) done() }, done)
+    })
   }
 
   multiaddrs (): string[] {

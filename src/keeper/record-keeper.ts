@@ -75,7 +75,15 @@ export interface PutOptions extends StoreOptions {
 
 const PREFIX = 'records'
 
-export class RecordKeeper {
+/** Fired (as a CustomEvent named "stored") when a put changed what a key holds. */
+export interface StoredDetail {
+  readonly key: string
+  readonly outcome: 'stored' | 'replaced' | 'sibling'
+  /** 'member' for a first-hand write, 'replica' for one from another relay. */
+  readonly origin: 'member' | 'replica'
+}
+
+export class RecordKeeper extends EventTarget {
   readonly stats: KeeperStats = { puts: 0, gets: 0, stored: 0, rejected: {}, bytesIn: 0 }
   /**
    * Settable after construction: whoever serves metrics for an existing keeper
@@ -89,6 +97,7 @@ export class RecordKeeper {
   private readonly locks = new KeyedLock()
 
   constructor (init: RecordKeeperInit) {
+    super()
     this.store = init.store
     this.validation = init.validation
     this.metrics = init.metrics
@@ -128,6 +137,7 @@ export class RecordKeeper {
         return { outcome: merged.outcome, siblings: merged.siblings.length }
       })
       this.observe(observer => observer.put({ seconds: elapsed(started), bytes: bytes.length, outcome: result.outcome }))
+      if (result.outcome !== 'duplicate') this.dispatchEvent(new CustomEvent<StoredDetail>('stored', { detail: { key, outcome: result.outcome, origin } }))
       return result
     } catch (error) {
       const code = error instanceof SlurpError ? error.code : 'ERR_INTERNAL'
