@@ -30,7 +30,7 @@ export default defineConfig({
         // dynamically imported module"). Every bare import the browser tests reach is here.
         optimizeDeps: {
           include: ['fast-check', '@scure/base', 'age-encryption', 'idb-keyval', '@noble/hashes/sha2.js', '@noble/ciphers/chacha.js',
-            '@noble/curves/ed25519.js', '@noble/hashes/hkdf.js', '@noble/hashes/hmac.js', '@multiformats/multiaddr', 'shamir-secret-sharing']
+            '@noble/curves/ed25519.js', '@noble/hashes/hkdf.js', '@noble/hashes/hmac.js', '@multiformats/multiaddr', 'shamir-secret-sharing', 'minisearch']
         },
         test: {
           name: 'browser',

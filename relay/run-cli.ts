@@ -21,10 +21,11 @@ import { decisions } from './commands/decisions.ts'
 import { ls } from './commands/ls.ts'
 import { mcp } from './commands/mcp.ts'
 import { resolve } from './commands/resolve.ts'
+import { search } from './commands/search.ts'
 import { suggestions } from './commands/suggestions.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 
-const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, resolve, ls, decide, decisions, suggestions, status, mcp]
+const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, resolve, ls, search, decide, decisions, suggestions, status, mcp]
 
 function mainHelp (): string {
   const width = Math.max(...commands.map(c => c.name.length))

@@ -68,3 +68,8 @@ export type { DecisionsForOptions, RecordDecisionOptions, RecordedDecision } fro
 // For programs that cannot run libp2p: a relay's HTTP gateway (records stay signed and encrypted end to end).
 export { getRecordsViaGateway, putRecordViaGateway } from './gateway/client.ts'
 export type { GatewayOptions, GatewayPutResult } from './gateway/client.ts'
+export { SearchIndex } from './search/search-index.ts'
+export type { Facets, FindHit, FindPage, FindQuery } from './search/search-index.ts'
+export type { FindResults, FoundItem } from './search/cache-search.ts'
+export type { Snippet, SnippetPart } from './search/snippet.ts'
+export type { FollowOptions, FollowReport } from './search/follow.ts'

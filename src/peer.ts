@@ -45,6 +45,11 @@ import type { DecisionsForOptions, RecordDecisionOptions, RecordedDecision } fro
 import type { DecisionHit } from './decisions/graph.ts'
 import type { DecisionDraft } from './decisions/decision-fields.ts'
 import { Resolver, inheritedFor, withoutInherited } from './resolve/index.ts'
+import { CacheSearch } from './search/cache-search.ts'
+import type { FindResults } from './search/cache-search.ts'
+import type { FindQuery } from './search/search-index.ts'
+import { followProject } from './search/follow.ts'
+import type { FollowOptions, FollowReport } from './search/follow.ts'
 import type { Resolution, ResolveOptions } from './resolve/index.ts'
 import type { MembershipCertificate } from './trust/certificate.ts'
 import type { Policy, SignedPolicy } from './trust/policy.ts'
@@ -111,6 +116,7 @@ export class SlurpPeer extends EventTarget {
   private starting: Promise<void> | undefined
 
   private readonly cache: ContextCache
+  private readonly finder: CacheSearch
   private readonly keys: PeerKeys
   private readonly reads: RelayReads
   private readonly writes = new KeyedLock()
@@ -145,10 +151,16 @@ export class SlurpPeer extends EventTarget {
 
   constructor (private readonly init: PeerInit) {
     super()
-    this.cache = new ContextCache(init.cache ?? createMemoryStore(), init.cacheTtlMs ?? 7 * 86_400_000)
+    const store = init.cache ?? createMemoryStore()
+    this.cache = new ContextCache(store, init.cacheTtlMs ?? 7 * 86_400_000)
+    this.finder = new CacheSearch(this.cache, store)
     const member = init.member?.deliveryIdentity === undefined ? undefined : { id: toBase64url(init.member.signer.publicKey), identity: init.member.deliveryIdentity }
     this.keys = new PeerKeys(init.network.rootPublicKey, { policy: init.network.policy, ...(init.network.signedPolicy === undefined ? {} : { signed: init.network.signedPolicy }) }, init.keyring, member,
-      detail => { this.dispatchEvent(new CustomEvent<KeysChangedDetail>('keys', { detail })) })
+      detail => {
+        // What the new keys open differs: the index is rebuilt from the cache at the next find.
+        this.finder.invalidate().catch(() => {})
+        this.dispatchEvent(new CustomEvent<KeysChangedDetail>('keys', { detail }))
+      })
     this.replicationFactor = init.replicationFactor ?? 3
     this.minReplicas = init.minReplicas ?? Math.ceil(this.replicationFactor / 2)
     if (this.minReplicas < 1 || this.minReplicas > this.replicationFactor) {
@@ -248,6 +260,7 @@ export class SlurpPeer extends EventTarget {
     this.keys.stop()
     await this.node?.stop()
     this.node = undefined
+    await this.finder.save().catch(() => {})
     await this.cache.close()
   }
 
@@ -479,7 +492,10 @@ export class SlurpPeer extends EventTarget {
       opened = await openContextRecord(winner, keyring)
     } catch (error) {
       // What this peer can no longer read must not stay readable from its cache.
-      if (options.as === undefined) await this.cache.delete(canonical)
+      if (options.as === undefined) {
+        await this.cache.delete(canonical)
+        this.finder.changed(canonical, undefined)
+      }
       throw error
     }
     const conflicts = await Promise.all(others.map(async sibling => {
@@ -551,7 +567,23 @@ export class SlurpPeer extends EventTarget {
    * when that role's key is removed from this device).
    */
   async forget (options: { readAs?: string, signal?: AbortSignal } = {}): Promise<number> {
-    return await this.cache.forget(options)
+    const forgotten = await this.cache.forget(options)
+    await this.finder.invalidate()
+    return forgotten
+  }
+
+  /**
+   * Full-text search over everything this peer has read (BM25 with field
+   * boosts, prefix and fuzzy matching), with filters, facet counts and
+   * highlighted snippets. followProject() brings a whole project in.
+   */
+  async find (query: FindQuery = {}, options: { signal?: AbortSignal } = {}): Promise<FindResults> {
+    return await this.finder.find(query, options)
+  }
+
+  /** Reads the items of a project this peer has not read yet, so find() covers the whole project. */
+  async followProject (project: string, options: FollowOptions = {}): Promise<FollowReport> {
+    return await followProject({ list: async (p, o) => await this.list(p, o), cached: async a => await this.cached(a), get: async (a, o) => await this.get(a, o) }, project, options)
   }
 
   /**
@@ -575,7 +607,9 @@ export class SlurpPeer extends EventTarget {
   }
 
   private async remember (address: string, result: GetResult): Promise<void> {
-    if (await this.cache.put(address, result)) this.dispatchEvent(new CustomEvent<UpdateDetail>('update', { detail: { address, result } }))
+    if (!await this.cache.put(address, result)) return
+    this.finder.changed(address, result)
+    this.dispatchEvent(new CustomEvent<UpdateDetail>('update', { detail: { address, result } }))
   }
 
   /**

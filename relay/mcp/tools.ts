@@ -6,7 +6,10 @@ import type { DecisionDraft } from '../../src/decisions/decision-fields.ts'
 import type { DecisionsForOptions, RecordDecisionOptions, RecordedDecision } from '../../src/decisions/decisions.ts'
 import type { DecisionHit } from '../../src/decisions/graph.ts'
 import type { ContextDraft } from '../../src/record/context-item.ts'
-import type { GetOptions, GetResult, PutOptions, PutResult, ReplicationStatus, SearchQuery } from '../../src/peer/types.ts'
+import type { GetOptions, GetResult, PutOptions, PutResult, ReplicationStatus } from '../../src/peer/types.ts'
+import type { FindResults } from '../../src/search/cache-search.ts'
+import type { FollowOptions, FollowReport } from '../../src/search/follow.ts'
+import type { FindQuery } from '../../src/search/search-index.ts'
 import type { Resolution, ResolveOptions } from '../../src/resolve/index.ts'
 import { CONTENT_TYPES } from '../../src/roles/authority.ts'
 import { toolError, toolResult } from './tool-errors.ts'
@@ -18,7 +21,8 @@ export interface ContextAgent {
   resolve: (address: string, options?: ResolveOptions) => Promise<Resolution>
   list: (project: string, options?: ListOptions) => Promise<Listing>
   put: (address: string, draft: ContextDraft, options: PutOptions) => Promise<PutResult>
-  search: (query: SearchQuery) => Promise<GetResult[]>
+  find: (query: FindQuery) => Promise<FindResults>
+  followProject: (project: string, options?: FollowOptions) => Promise<FollowReport>
   replicationStatus: (address: string) => Promise<ReplicationStatus>
   status: () => { peerId: string, connections: number, relays: string[], dhtMode: string }
   decisionsFor: (address: string, options?: DecisionsForOptions) => Promise<DecisionHit[]>
@@ -96,31 +100,46 @@ export function registerTools (server: McpServer, init: ToolsInit): void {
 
   server.registerTool('search_context', {
     title: 'Search context',
-    description: 'Find context items by words (all must appear in the address, summary, purpose, body, tags, technologies or insights), newest first. With a project, first reads the project\'s items this server has not read yet, so the search covers everything its roles can read there.',
+    description: 'Full-text search (BM25; summary, tags and path weigh most; prefixes and small typos match) over the context this server\'s roles can read, with filters, facet counts and a highlighted snippet per hit («…» marks the matches). With a project, first reads the project\'s items this server has not read yet, so the search covers all of them.',
     inputSchema: {
-      query: z.string().optional().describe('Words that must all appear'),
+      query: z.string().optional().describe('Words to find; without it, the newest items that pass the filters'),
       project: z.string().optional(),
       type: z.enum(CONTENT_TYPES).optional(),
       role: z.string().optional().describe('Only items written as this role'),
+      tags: z.array(z.string()).optional().describe('Only items with every one of these tags'),
+      status: z.string().optional().describe('Only decisions with this status'),
       limit: z.number().int().min(1).max(200).optional().describe('At most this many results (default 20)')
     },
     outputSchema: {
-      results: z.array(z.object({ address: z.string(), summary: z.string(), type: z.string(), role: z.string(), updated: z.string(), tags: z.array(z.string()) })),
+      total: z.number(),
+      results: z.array(z.object({ address: z.string(), summary: z.string(), type: z.string(), role: z.string(), updated: z.string(), tags: z.array(z.string()), score: z.number(), snippet: z.string().optional() })),
+      facets: z.object({ type: z.record(z.string(), z.number()), role: z.record(z.string(), z.number()), project: z.record(z.string(), z.number()), tags: z.record(z.string(), z.number()) }),
       read: z.number().describe('Items read from the relays for this search'),
       unread: z.number().describe('Items of the project still not read (over the per-call limit)')
     },
     annotations: READ_ONLY
-  }, async ({ query, project, type, role, limit }) => await run(async () => {
-    const { read, unread } = project === undefined ? { read: 0, unread: 0 } : await readProject(agent, project, init.searchFetchLimit ?? 500)
-    const found = await agent.search({
+  }, async ({ query, project, type, role, tags, status, limit }) => await run(async () => {
+    const followed = project === undefined ? { read: 0, unread: 0 } : await agent.followProject(project, { limit: init.searchFetchLimit ?? 500 })
+    const found = await agent.find({
       ...(query === undefined ? {} : { text: query }),
       ...(project === undefined ? {} : { project: project.replace(/^ucxl:\/\//, '').replace(/\/.*$/, '') }),
       ...(type === undefined ? {} : { type }),
       ...(role === undefined ? {} : { role }),
+      ...(tags === undefined ? {} : { tags }),
+      ...(status === undefined ? {} : { status }),
       limit: limit ?? 20
     })
-    const results = found.map(({ item, meta }) => ({ address: item.address, summary: item.summary, type: meta.contentType, role: meta.role, updated: new Date(meta.updated).toISOString(), tags: [...item.tags] }))
-    return { results, read, unread }
+    const results = found.hits.map(({ result: { item, meta }, score, snippet }) => ({
+      address: item.address,
+      summary: item.summary,
+      type: meta.contentType,
+      role: meta.role,
+      updated: new Date(meta.updated).toISOString(),
+      tags: [...item.tags],
+      score,
+      ...(snippet === undefined ? {} : { snippet: snippet.parts.map(part => part.match ? `«${part.text}»` : part.text).join('') })
+    }))
+    return { total: found.total, results, facets: found.facets, read: followed.read, unread: followed.unread }
   }))
 
   server.registerTool('put_context', {
@@ -208,21 +227,4 @@ export function registerTools (server: McpServer, init: ToolsInit): void {
     peer: agent.status(),
     ...(address === undefined ? {} : { address: await agent.replicationStatus(address) })
   })))
-}
-
-/** Reads the items of a project not read before (up to `limit`), so local search covers them. */
-async function readProject (agent: ContextAgent, project: string, limit: number): Promise<{ read: number, unread: number }> {
-  const listing = await agent.list(project, { maxAgeMs: 30_000 })
-  const unseen: string[] = []
-  for (const entry of listing.entries) if (await agent.cached(entry.address) === undefined) unseen.push(entry.address)
-  const batch = unseen.slice(0, limit)
-  let next = 0
-  await Promise.all(Array.from({ length: Math.min(8, batch.length) }, async () => {
-    while (next < batch.length) {
-      const at = batch[next++] as string
-      // One unreadable or vanished item must not fail the search.
-      await agent.get(at).catch(() => {})
-    }
-  }))
-  return { read: batch.length, unread: unseen.length - batch.length }
 }

@@ -53,6 +53,14 @@ export class ContextCache {
     return addresses
   }
 
+  /** Every result kept and not expired, in store order. */
+  async * all (options: StoreOptions = {}): AsyncIterable<GetResult> {
+    for await (const [, bytes] of this.store.list(PREFIX, options)) {
+      const result = JSON.parse(utf8Decode(bytes)) as GetResult
+      if (!this.expired(result)) yield result
+    }
+  }
+
   /** Newest first; expired entries are dropped on the way. */
   async search (query: SearchQuery = {}): Promise<GetResult[]> {
     const words = (query.text ?? '').toLowerCase().split(/\s+/).filter(word => word !== '')

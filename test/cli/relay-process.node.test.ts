@@ -65,6 +65,10 @@ describe.each<Runtime>(['node', 'bun', 'deno'])('slurp relay on %s', runtime => 
       // Every address written so far is listed, from the directory each CLI put added to.
       const listed = await slurp(['ls', `ucxl://project123/${runtime}`, '--dir', dir, ...bootstrap])
       expect(listed.stdout.toString().trim().split('\n')).toEqual([`${address}\tcontext\tbackend_developer`, `${file}\tcontext\tbackend_developer`])
+      const searched = await slurp(['search', 'first sect', '--project', 'project123', ...bootstrap, '--dir', dir])
+      expect(searched.stdout.toString().split('\t')[0]).toBe(file)
+      expect(searched.stdout.toString()).toContain('the «first» «section»')
+      expect(searched.stderr).toMatch(/^slurp search: 1 match; type: context 1;/)
       // A decision on the notes, then one that supersedes it: both sides say so, and the query explains it.
       const first = `ucxl://project123/${runtime}/decisions/1`
       const second = `ucxl://project123/${runtime}/decisions/2`

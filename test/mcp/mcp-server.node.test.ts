@@ -83,8 +83,10 @@ describe('slurp mcp over stdio', { timeout: 60_000 }, () => {
     // A write is listed a moment later (in a batch); poll as an agent would.
     await expect.poll(async () => (await call(client, 'list_context', { project: 'agents' })).structuredContent?.entries?.map((entry: { address: string }) => entry.address), { timeout: 10_000 })
       .toEqual(['ucxl://agents/src', 'ucxl://agents/src/net/node.ts'])
-    const found = await call(client, 'search_context', { query: 'libp2p node', project: 'agents' })
+    const found = await call(client, 'search_context', { query: 'libp2p nod', project: 'agents' })
     expect(found.structuredContent.results.map((result: { address: string }) => result.address)).toEqual(['ucxl://agents/src/net/node.ts'])
+    expect(found.structuredContent.results[0].snippet).toBe('creates the «libp2p» «node»')
+    expect(found.structuredContent.facets.type).toEqual({ context: 1 })
 
     const status = await call(client, 'context_status', { address: 'ucxl://agents/src/net/node.ts' })
     expect(status.structuredContent.roles).toContain('backend_developer')
