@@ -7,8 +7,15 @@ import { snippetOf } from '../../src/search/snippet.ts'
 function result (address: string, fields: { summary: string, body?: string, tags?: string[], technologies?: string[], type?: string, role?: string, updated?: number }): GetResult {
   return {
     item: {
-      address, summary: fields.summary, technologies: fields.technologies ?? [], tags: fields.tags ?? [], insights: [],
-      contentType: (fields.type ?? 'context') as 'context', creatorRole: fields.role ?? 'backend_developer', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+      address,
+      summary: fields.summary,
+      technologies: fields.technologies ?? [],
+      tags: fields.tags ?? [],
+      insights: [],
+      contentType: (fields.type ?? 'context') as 'context',
+      creatorRole: fields.role ?? 'backend_developer',
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
       ...(fields.body === undefined ? {} : { body: fields.body })
     },
     meta: { key: 'k', version: {}, author: 'a', role: fields.role ?? 'backend_developer', contentType: fields.type ?? 'context', created: 0, updated: fields.updated ?? 0, replicas: 3, readAs: 'backend_developer' },
