@@ -141,6 +141,15 @@ describe('the web app in Chromium', () => {
     await page.fill('form[data-form=search] input[name=text]', 'relays')
     await page.click('form[data-form=search] button[type=submit]')
     await expect.poll(async () => await page.getByTestId('results').textContent()).toContain(FROM_NODE)
+    // The query stays in the box, and facets count what matched.
+    expect(await page.inputValue('form[data-form=search] input[name=text]')).toBe('relays')
+    expect(await page.locator('[data-testid=facets] [data-facet=type]').textContent()).toContain('context')
+    // A whole project, with matches marked in a line cut from the body of the tab's own write.
+    await page.fill('form[data-form=search] input[name=text]', 'detail')
+    await page.fill('form[data-form=search] input[name=project]', 'webapp')
+    await page.click('form[data-form=search] button[type=submit]')
+    await expect.poll(async () => await page.locator(`[data-testid=results] li[data-address="${FROM_TAB}"] [data-testid=snippet] mark`).allTextContents(), { timeout: 20_000 })
+      .toEqual(['Details'])
     await shot(page, 'search')
   })
 
