@@ -7,7 +7,9 @@ import type { PutResult } from '../../src/peer/types.ts'
 import { startPeer, startRelays } from '../../test/helpers/mesh.ts'
 import { createTestNetwork } from '../../test/helpers/network.ts'
 import { median, percentile } from '../stats.ts'
+import { describeRoundTrip, mcpRoundTrip } from './mcp.ts'
 import { repositoryTree } from './repo-tree.ts'
+import { describeSearch, searchFigures } from './search.ts'
 import type { TreeEntry } from './repo-tree.ts'
 
 const quick = process.argv.includes('--quick') || (process.env.BENCH_QUICK ?? '') !== ''
@@ -156,6 +158,17 @@ goal('listing cold ≤ 2 s', coldListMs <= 2000 && cold.entries.length === liste
 goal('listing warm ≤ 50 ms', median(warmListMs) <= 50, `${median(warmListMs).toFixed(1)} ms`)
 goal('keeping the directory adds ≤ 20 % to writing', extra <= 0.2, `${(extra * 100).toFixed(1)} %`)
 await Promise.all([unlisted.stop(), listingWriter.stop(), lister.stop()])
+
+const search = searchFigures(10_000)
+say('')
+for (const line of describeSearch(search)) say(line)
+goal('search query p50 ≤ 5 ms over 10,000 items', median(search.queryMs) <= 5, `${median(search.queryMs).toFixed(2)} ms`)
+goal('indexing ≥ 5,000 items/s', search.indexPerSecond >= 5000, `${Math.round(search.indexPerSecond)} items/s`)
+
+const roundTrip = describeRoundTrip(await mcpRoundTrip(root, quick ? 50 : 200))
+say('')
+for (const line of roundTrip.lines) say(line)
+goal('MCP get_context round trip over stdio ≤ 2 ms more than the library call', roundTrip.overheadMs <= 2, `${roundTrip.overheadMs.toFixed(2)} ms`)
 
 say('\nGoals:')
 for (const line of goals) say(`  ${line}`)
