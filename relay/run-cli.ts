@@ -18,6 +18,7 @@ import { relay } from './commands/relay.ts'
 import { status } from './commands/status.ts'
 import { decide } from './commands/decide.ts'
 import { decisions } from './commands/decisions.ts'
+import { log } from './commands/log.ts'
 import { ls } from './commands/ls.ts'
 import { mcp } from './commands/mcp.ts'
 import { resolve } from './commands/resolve.ts'
@@ -25,7 +26,7 @@ import { search } from './commands/search.ts'
 import { suggestions } from './commands/suggestions.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 
-const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, resolve, ls, search, decide, decisions, suggestions, status, mcp]
+const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, log, resolve, ls, search, decide, decisions, suggestions, status, mcp]
 
 function mainHelp (): string {
   const width = Math.max(...commands.map(c => c.name.length))

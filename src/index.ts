@@ -73,3 +73,4 @@ export type { Facets, FindHit, FindPage, FindQuery } from './search/search-index
 export type { FindResults, FoundItem } from './search/cache-search.ts'
 export type { Snippet, SnippetPart } from './search/snippet.ts'
 export type { FollowOptions, FollowReport } from './search/follow.ts'
+export type { HistoryEntry } from './peer/history.ts'

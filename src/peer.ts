@@ -11,8 +11,11 @@ import { Rereads } from './peer/rereads.ts'
 import { putMany } from './peer/put-many.ts'
 import type { PutManyItem, PutManyOptions, PutManyResult } from './peer/put-many.ts'
 import type { KeysChangedDetail, ReaderKeyStatus } from './peer/peer-keys.ts'
-import type { GetOptions, GetResult, PutOptions, PutResult, RecordMeta, ReplicationStatus, SearchQuery, Suggestion, UpdateDetail } from './peer/types.ts'
+import type { GetOptions, GetResult, PutOptions, PutResult, ReplicationStatus, SearchQuery, Suggestion, UpdateDetail } from './peer/types.ts'
 import { replicationStatusOf } from './peer/replication-status.ts'
+import { metaOf } from './peer/record-meta.ts'
+import { historyEntries } from './peer/history.ts'
+import type { HistoryEntry } from './peer/history.ts'
 import { createMemoryStore } from './store/memory.ts'
 import type { KVStore } from './store/types.ts'
 import { errorClassForCode, isPolicyRefusal } from './error-codes.ts'
@@ -549,6 +552,20 @@ export class SlurpPeer extends EventTarget {
     await this.directory.flush(options)
   }
 
+  /**
+   * The versions of the context at `address`, newest first: those held now,
+   * then earlier ones the relays kept when newer ones replaced them (their
+   * last 16 each). Versions no held role can read are listed without content.
+   */
+  async history (address: string, options: { signal?: AbortSignal } = {}): Promise<HistoryEntry[]> {
+    const key = await dhtKey(normaliseAddress(address))
+    const relays = await this.reads.candidates(key, options.signal)
+    const [current, older] = await Promise.all([this.reads.fetch(key, relays, options.signal), this.reads.history(key, relays, options.signal)])
+    if (current.answered === 0) throw new NetworkError(`none of the ${current.asked} relays for ${address} answered`)
+    await this.keys.ready()
+    return await historyEntries(current.siblings, older, this.init.keyring)
+  }
+
   /** What the last successful get of `address` returned, without the network. */
   async cached (address: string, options: { signal?: AbortSignal } = {}): Promise<GetResult | undefined> {
     return await this.cache.get(normaliseAddress(address), options)
@@ -657,18 +674,6 @@ const SUGGESTION_WRITE = 'suggestion:'
 const OPTIMISTIC_ATTEMPTS = 3
 // How long stop() may spend listing the last writes in the directory.
 const STOP_FLUSH_MS = 10_000
-
-function metaOf (envelope: RecordEnvelope): Omit<RecordMeta, 'readAs' | 'replicas'> {
-  return {
-    key: envelope.key,
-    version: envelope.clock,
-    author: toBase64url(envelope.author),
-    role: envelope.role,
-    contentType: envelope.contentType,
-    created: envelope.created,
-    updated: envelope.updated
-  }
-}
 
 export async function createPeer (init: PeerInit): Promise<SlurpPeer> {
   return new SlurpPeer(init)

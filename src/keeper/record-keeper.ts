@@ -1,4 +1,5 @@
 import { equalBytes } from '../encoding/bytes.ts'
+import { toBase64url } from '../encoding/base64url.ts'
 import { KeyedLock } from '../lock/keyed-lock.ts'
 import { SiblingLimitError, SlurpError, StaleRecordError, VersionConflictError, throwIfAborted } from '../errors.ts'
 import { checkClock, checkReplace } from '../record/admission.ts'
@@ -74,6 +75,10 @@ export interface PutOptions extends StoreOptions {
 }
 
 const PREFIX = 'records'
+const HISTORY_PREFIX = 'history'
+/** Superseded versions kept per key, newest first, within a byte budget. */
+export const HISTORY_VERSIONS = 16
+export const HISTORY_BYTES = 1024 * 1024
 
 /** Fired (as a CustomEvent named "stored") when a put changed what a key holds. */
 export interface StoredDetail {
@@ -130,7 +135,8 @@ export class RecordKeeper extends EventTarget {
           checkReplace(context.policy, stored, incoming, merged.siblings, merged.displaced)
         }
         if (merged.outcome !== 'duplicate') {
-          await this.store.put(storeKey(key), encodeSiblings(merged.siblings), options)
+          const history = merged.displaced.length === 0 ? [] : [{ type: 'put' as const, key: historyKey(key), value: encodeSiblings(await this.nextHistory(key, merged.displaced, options)) }]
+          await this.store.batch([{ type: 'put', key: storeKey(key), value: encodeSiblings(merged.siblings) }, ...history], options)
           if (merged.outcome === 'stored') this.stats.stored++
           this.digestIndex?.set(key, siblingSetDigest(merged.siblings))
         }
@@ -154,6 +160,33 @@ export class RecordKeeper extends EventTarget {
     const records = (await this.readSiblings(key, options)).map(encodeEnvelope)
     this.observe(observer => observer.get({ seconds: elapsed(started), records: records.length }))
     return records
+  }
+
+  /**
+   * Versions this relay held for `key` and let go when newer ones came
+   * (newest first, at most HISTORY_VERSIONS and HISTORY_BYTES): what
+   * peer.history reads. Relays keep them as they keep every record, unable
+   * to read them; they are not replicated.
+   */
+  async history (key: string, options: StoreOptions = {}): Promise<Uint8Array[]> {
+    const bytes = await this.store.get(historyKey(key), options)
+    return bytes === undefined ? [] : decodeSiblings(bytes).map(encodeEnvelope)
+  }
+
+  private async nextHistory (key: string, displaced: readonly RecordEnvelope[], options: StoreOptions): Promise<RecordEnvelope[]> {
+    const held = await this.store.get(historyKey(key), options)
+    const kept: RecordEnvelope[] = []
+    const seen = new Set<string>()
+    let bytes = 0
+    for (const version of [...displaced, ...(held === undefined ? [] : decodeSiblings(held))]) {
+      const id = toBase64url(version.signature)
+      const size = version.ciphertext.length + 512
+      if (seen.has(id) || kept.length >= HISTORY_VERSIONS || bytes + size > HISTORY_BYTES) continue
+      seen.add(id)
+      kept.push(version)
+      bytes += size
+    }
+    return kept
   }
 
   async has (key: string, options: StoreOptions = {}): Promise<boolean> {
@@ -196,7 +229,7 @@ export class RecordKeeper extends EventTarget {
     return await this.locks.run(key, async () => {
       const stored = await this.readSiblings(key, options)
       if (stored.length === 0 || !equalBytes(siblingSetDigest(stored), expectedDigest)) return false
-      await this.store.delete(storeKey(key), options)
+      await this.store.batch([{ type: 'delete', key: storeKey(key) }, { type: 'delete', key: historyKey(key) }], options)
       this.digestIndex?.delete(key)
       return true
     })
@@ -240,4 +273,8 @@ function elapsed (started: number): number {
 
 function storeKey (key: string): string {
   return `${PREFIX}/${key}`
+}
+
+function historyKey (key: string): string {
+  return `${HISTORY_PREFIX}/${key}`
 }

@@ -4,7 +4,7 @@ import { NetworkError } from '../errors.ts'
 
 /**
  * The record protocol's messages, requests and answers on a request channel.
- *   request:  u8 version, u8 op (1 put, 2 get, 3 put if newest), string key,
+ *   request:  u8 version, u8 op (1 put, 2 get, 3 put if newest, 4 history), string key,
  *             bytes record (puts only)
  *   response: u8 version, u8 status (0 ok, 1 rejected, 2 failed), string code,
  *             string message, string outcome, varint siblings, varint n, bytes × n
@@ -19,6 +19,8 @@ export type RecordRequest =
    */
   | { op: 'put', key: string, record: Uint8Array, ifNewest?: true }
   | { op: 'get', key: string }
+  /** The versions the relay held and let go for newer ones (keeper.history). */
+  | { op: 'history', key: string }
 
 export interface RecordResponse {
   status: 'ok' | 'rejected' | 'failed'
@@ -33,7 +35,7 @@ export interface RecordResponse {
 }
 
 const VERSION = 1
-const OPS = { put: 1, get: 2, putIfNewest: 3 } as const
+const OPS = { put: 1, get: 2, putIfNewest: 3, history: 4 } as const
 const STATUSES = ['ok', 'rejected', 'failed'] as const
 
 export function encodeRequest (request: RecordRequest): Uint8Array {
@@ -49,9 +51,9 @@ export function decodeRequest (bytes: Uint8Array): RecordRequest {
     if (reader.u8('version') !== VERSION) throw new CodecError('unsupported protocol version')
     const op = reader.u8('op')
     const key = reader.string('key', 256)
-    if (op === OPS.get) {
-      reader.end('get request')
-      return { op: 'get', key }
+    if (op === OPS.get || op === OPS.history) {
+      reader.end(`${op === OPS.get ? 'get' : 'history'} request`)
+      return { op: op === OPS.get ? 'get' : 'history', key }
     }
     if (op !== OPS.put && op !== OPS.putIfNewest) throw new CodecError(`unknown op ${op}`)
     const record = reader.bytesField('record')

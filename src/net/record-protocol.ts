@@ -44,8 +44,8 @@ export async function serveRecords (node: Libp2p, keeper: RecordKeeper, options:
 async function answer (keeper: RecordKeeper, request: RecordRequest, signal: AbortSignal, options: ServeRecordsOptions): Promise<RecordResponse> {
   const empty = { code: '', message: '', outcome: '', siblings: 0, records: [] }
   try {
-    if (request.op === 'get') {
-      const records = await keeper.get(request.key, { signal })
+    if (request.op === 'get' || request.op === 'history') {
+      const records = request.op === 'get' ? await keeper.get(request.key, { signal }) : await keeper.history(request.key, { signal })
       return { ...empty, status: 'ok', records, siblings: records.length }
     }
     const put = async () => await putWithHistory(keeper, request.key, request.record, { signal, ...(request.ifNewest === true ? { ifNewest: true } : {}) }, options.history)

@@ -71,6 +71,26 @@ export class RelayReads {
     return { siblings, holders, answered: ok.length, asked: answers.length + failures.length, closestAnswered }
   }
 
+  /** Each distinct version the relays let go for newer ones (their history), verified; not merged. */
+  async history (key: string, relays: PeerId[], signal?: AbortSignal): Promise<RecordEnvelope[]> {
+    const { answers } = await askClosest(relays, this.init.replicationFactor, async relay =>
+      await requestRecord(this.init.libp2p(), relay, { op: 'history', key }, this.send(signal)))
+    const versions = new Map<string, RecordEnvelope>()
+    for (const answer of answers) {
+      if (answer.value.status !== 'ok') continue
+      for (const bytes of answer.value.records) {
+        const same = toBase64url(sha256(bytes))
+        if (versions.has(same)) continue
+        try {
+          versions.set(same, await validateRecord(bytes, this.init.validation(), key, { origin: 'replica' }))
+        } catch (error) {
+          if (!(error instanceof SlurpError)) throw error
+        }
+      }
+    }
+    return [...versions.values()]
+  }
+
   /**
    * The versions in relays' answers, each verified here (a relay's word is not
    * enough) and merged by version order, with how many answers held each.

@@ -65,6 +65,9 @@ describe.each<Runtime>(['node', 'bun', 'deno'])('slurp relay on %s', runtime => 
       // Every address written so far is listed, from the directory each CLI put added to.
       const listed = await slurp(['ls', `ucxl://project123/${runtime}`, '--dir', dir, ...bootstrap])
       expect(listed.stdout.toString().trim().split('\n')).toEqual([`${address}\tcontext\tbackend_developer`, `${file}\tcontext\tbackend_developer`])
+      // The notes were written once, then a suggestion beside them: one version, current.
+      const logged = await slurp(['log', address, '--dir', dir, ...bootstrap])
+      expect(logged.stdout.toString()).toMatch(new RegExp(`^\\* \\S+\\tbackend_developer\\twritten through a relay on ${runtime}\\n$`))
       const searched = await slurp(['search', 'first sect', '--project', 'project123', ...bootstrap, '--dir', dir])
       expect(searched.stdout.toString().split('\t')[0]).toBe(file)
       expect(searched.stdout.toString()).toContain('the «first» «section»')

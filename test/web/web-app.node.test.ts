@@ -130,6 +130,18 @@ describe('the web app in Chromium', () => {
     }
   })
 
+  it('shows an address\'s history, newest first', async () => {
+    const address = 'ucxl://webapp/docs/changelog'
+    await nodePeer.put(address, { summary: 'first release' }, { as: 'backend_developer' })
+    await nodePeer.put(address, { summary: 'second release' }, { as: 'backend_developer' })
+    await readInApp(page, address)
+    await expect.poll(async () => await page.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('second release')
+    await page.getByRole('button', { name: 'History' }).click()
+    const versions = page.locator('[data-testid=history] li')
+    await expect.poll(async () => await versions.evaluateAll(items => items.map(item => [item.getAttribute('data-current'), item.querySelector('div')?.textContent])), { timeout: 20_000 })
+      .toEqual([['true', 'second release'], ['false', 'first release']])
+  })
+
   it('keeps its keys and cache across a reload', async () => {
     await page.reload()
     await connected(page)

@@ -1,10 +1,11 @@
 import { h } from '../../../src/element/dom.ts'
 import { normaliseAddress, parentAddress, readersOf } from '../../../src/index.browser.ts'
-import type { DecisionHit, GetResult, ReplicationStatus, ResolvedItem, Suggestion, UpdateDetail } from '../../../src/index.browser.ts'
+import type { DecisionHit, GetResult, HistoryEntry, ReplicationStatus, ResolvedItem, Suggestion, UpdateDetail } from '../../../src/index.browser.ts'
 import type { Session } from '../session.ts'
 import { formatClock, formatTime, shortId } from './format.ts'
 import { inheritedSection } from './inherited.ts'
 import { decisionChains, decisionFields } from './decision-chain.ts'
+import { historyList } from './history.ts'
 import { suggestionsSection } from './suggestions.ts'
 import type { View } from './view.ts'
 import { errorBox, field, form } from './view.ts'
@@ -20,6 +21,8 @@ interface ReadState {
   inherited?: ResolvedItem
   /** The decisions that bear on it, when they could be read. */
   decisions?: DecisionHit[]
+  /** Its versions, once asked for. */
+  history?: HistoryEntry[]
 }
 
 const state: ReadState = { address: 'ucxl://project123/src/main.go' }
@@ -42,6 +45,7 @@ export async function readAddress (session: Session, address: string): Promise<v
   state.suggestionsError = undefined
   state.inherited = undefined
   state.decisions = undefined
+  state.history = undefined
   state.address = normaliseAddress(address)
   showAddress(state.address)
   const parent = parentAddress(state.address)
@@ -192,9 +196,19 @@ function itemCard (session: Session, view: View, result: GetResult): HTMLElement
           })
         }
       }, 'Check replication'),
+      h('button', {
+        class: 'secondary',
+        onclick: async () => {
+          await view.run('history', async () => {
+            if (session.peer !== undefined) state.history = await session.peer.history(item.address)
+          })
+        }
+      }, 'History'),
       h('button', { class: 'secondary', onclick: () => { view.go('write', { address: item.address }) } }, 'Write a new version')),
     errorBox(view.error('health')),
-    state.health !== undefined && health(state.health))
+    state.health !== undefined && health(state.health),
+    errorBox(view.error('history')),
+    historyList(state.history))
 }
 
 function health (status: ReplicationStatus): HTMLElement {
