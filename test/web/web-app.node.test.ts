@@ -80,10 +80,20 @@ describe('the web app in Chromium', () => {
     await readInApp(page, FROM_NODE)
     await expect.poll(async () => await page.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('Relays store what they cannot read')
     expect(await page.locator('nav.crumbs').textContent()).toContain('webapp/docs')
+    // The URL names what is read: a bookmark opens it again.
+    expect(new URL(page.url()).searchParams.get('address')).toBe(FROM_NODE)
     // What the folder gives it, with where it came from; "design" is its own tag too, so it is not repeated.
     const inherited = page.locator('[data-testid=inherited] [data-from="ucxl://webapp/docs"]')
     await expect.poll(async () => await inherited.textContent()).toBe('webapp/docsexplain the designTags: docsTechnologies: markdown')
     await shot(page, 'read')
+    // A new version starts from this one: its fields, its role and its type.
+    await page.getByRole('button', { name: 'Write a new version' }).click()
+    expect(await page.inputValue('form[data-form=write] input[name=summary]')).toBe('Relays store what they cannot read')
+    expect(await page.inputValue('form[data-form=write] input[name=tags]')).toBe('design')
+    expect(await page.inputValue('form[data-form=write] select[name=role]')).toBe('backend_developer')
+    // Only the types the role may write are offered.
+    expect(await page.locator('form[data-form=write] select[name=type] option').allTextContents()).toEqual(['context', 'suggestion', 'task'])
+    await page.click('[data-tab=read]')
   })
 
   it('browses a project as a tree, from its encrypted directory, and opens an address from it', async () => {
@@ -148,6 +158,7 @@ describe('the web app in Chromium', () => {
     await page.click('[data-tab=keys]')
     await expect.poll(async () => await page.locator('[data-testid=held-roles] tr[data-role=backend_developer]').count()).toBe(1)
     expect(await page.getByTestId('readable-roles').textContent()).toContain('backend_developer')
+    expect(await page.locator('[data-testid=held-roles] tr[data-role=backend_developer] [data-testid=may-write]').textContent()).toBe('context, suggestion, task')
     await shot(page, 'keys')
     await page.click('[data-tab=search]')
     await page.fill('form[data-form=search] input[name=text]', 'relays')

@@ -1,5 +1,6 @@
 import { h } from '../../../src/element/dom.ts'
-import { formatIdentityFile, generateRoleKey, keyFingerprint, readableBy } from '../../../src/index.browser.ts'
+import { CONTENT_TYPES, formatIdentityFile, generateRoleKey, keyFingerprint, mayWrite, readableBy } from '../../../src/index.browser.ts'
+import type { Policy } from '../../../src/index.browser.ts'
 import type { Session } from '../session.ts'
 import type { View } from './view.ts'
 import { errorBox, field, form } from './view.ts'
@@ -134,7 +135,7 @@ function heldRoles (session: Session, view: View): HTMLElement {
         return h('tr', { 'data-role': role },
           h('td', {}, h('strong', {}, role)),
           h('td', {}, opened.policy.roles[role]?.authority ?? '?'),
-          h('td', {}, certified.has(role) ? 'yes' : 'no'),
+          h('td', { 'data-testid': 'may-write' }, mayWriteText(opened.policy, role, certified.has(role))),
           h('td', { class: 'mono' }, keyText),
           h('td', { class: 'actions' },
             identities.length > 0 && h('button', { class: 'small secondary', onclick: () => { download(`${role}.age`, formatIdentityFile(role, identities.map((identity, i) => ({ identity, recipient: recipients[i] ?? '', created: session.summary?.savedAt ?? '' })))) } }, 'Export'),
@@ -231,4 +232,12 @@ function download (name: string, text: string): void {
   const link = h('a', { href: url, download: name }) as HTMLAnchorElement
   link.click()
   setTimeout(() => { URL.revokeObjectURL(url) }, 1000)
+}
+
+/** What a role may write here: the content types its authority allows, if this member is certified for it. */
+function mayWriteText (policy: Policy, role: string, certified: boolean): string {
+  if (!certified) return 'no (not certified)'
+  const authority = policy.roles[role]?.authority
+  const types = authority === undefined ? [] : CONTENT_TYPES.filter(type => mayWrite(policy.writeRules, authority, type))
+  return types.length === 0 ? 'no (read only)' : types.join(', ')
 }

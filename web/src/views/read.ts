@@ -6,6 +6,7 @@ import { formatClock, formatTime, shortId } from './format.ts'
 import { inheritedSection } from './inherited.ts'
 import { decisionChains, decisionFields } from './decision-chain.ts'
 import { historyList } from './history.ts'
+import { setWriteBase } from './write.ts'
 import { suggestionsSection } from './suggestions.ts'
 import type { View } from './view.ts'
 import { errorBox, field, form } from './view.ts'
@@ -91,6 +92,12 @@ export async function refreshSuggestions (session: Session, address: string): Pr
 function showAddress (address: string): void {
   const box = globalThis.document?.querySelector<HTMLInputElement>('form[data-form=read-form] input[name=address]')
   if (box !== null && box !== undefined) box.value = address
+  // The page's URL names the address read (?address=), so it can be bookmarked and shared.
+  if (globalThis.location !== undefined && globalThis.history !== undefined) {
+    const url = new URL(globalThis.location.href)
+    url.searchParams.set('address', address)
+    globalThis.history.replaceState(globalThis.history.state, '', url)
+  }
 }
 
 function codeOf (error: unknown): string | undefined {
@@ -204,7 +211,14 @@ function itemCard (session: Session, view: View, result: GetResult): HTMLElement
           })
         }
       }, 'History'),
-      h('button', { class: 'secondary', onclick: () => { view.go('write', { address: item.address }) } }, 'Write a new version')),
+      h('button', {
+        class: 'secondary',
+        onclick: () => {
+          // Starts from this version: its fields, the role it was written as, its type.
+          setWriteBase(item, meta.role)
+          view.go('write')
+        }
+      }, 'Write a new version')),
     errorBox(view.error('health')),
     state.health !== undefined && health(state.health),
     errorBox(view.error('history')),
