@@ -8,6 +8,7 @@ import type { ContextDraft } from './record/context-item.ts'
 import { createIdbStore } from './store/idb.ts'
 import type { KVStore } from './store/types.ts'
 import { bindCacheToNetwork, CACHE_STORE_NAME, DEFAULT_CACHE_DATABASE } from './browser-cache.ts'
+import { browserDialable } from './net/browser-dialable.ts'
 import { toBase64url } from './encoding/base64url.ts'
 
 export interface BrowserPeerInit extends Omit<PeerInit, 'cache'> {
@@ -89,7 +90,7 @@ export async function createBrowserPeerFromInvite (invite: InviteFile | OpenedIn
     network: { rootPublicKey: opened.rootPublicKey, policy: opened.policy, signedPolicy: opened.file.policy },
     member: opened.member,
     keyring: opened.keyring,
-    bootstrap: options.bootstrap ?? opened.bootstrap,
+    bootstrap: options.bootstrap ?? browserDialable(opened.bootstrap),
     ...options
   })
 }
