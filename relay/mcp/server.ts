@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'
+import { registerResources } from './resources.ts'
 import { registerTools } from './tools.ts'
 import type { ToolsInit } from './tools.ts'
 
@@ -15,6 +16,7 @@ const INSTRUCTIONS = [
 export function createMcpServer (init: ToolsInit): McpServer {
   const server = new McpServer({ name: 'slurp', version: '0.1.0' }, { instructions: INSTRUCTIONS })
   registerTools(server, init)
+  registerResources(server, init.agent)
   return server
 }
 

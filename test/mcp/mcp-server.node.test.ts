@@ -109,6 +109,13 @@ describe('slurp mcp over stdio', { timeout: 60_000 }, () => {
       .toEqual([['ucxl://agents/decisions/2', 1, ['superseded_by']]])
   })
 
+  it('serves context as resources named by the percent-encoded address', async () => {
+    const { resourceTemplates } = await client.listResourceTemplates()
+    expect(resourceTemplates.map(template => template.uriTemplate)).toEqual(['slurp://context/{address}'])
+    const read = await client.readResource({ uri: `slurp://context/${encodeURIComponent('ucxl://agents/src/net/node.ts')}` })
+    expect(JSON.parse((read.contents[0] as { text: string }).text).item.summary).toBe('creates the libp2p node')
+  })
+
   it('answers bad calls with a named tool error and a hint, and keeps serving', async () => {
     const missing = await call(client, 'get_context', { address: 'ucxl://agents/nothing/here' })
     expect(missing.isError).toBe(true)
