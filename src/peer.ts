@@ -1,12 +1,11 @@
 import type { PeerId } from '@libp2p/interface'
 import { dhtKey, normaliseAddress } from './address/index.ts'
-import { merge as mergeClocks } from './clock/vector-clock.ts'
-import type { VectorClock } from './clock/vector-clock.ts'
 import type { RoleKeyring } from './crypto/keyring.ts'
 import { toBase64url } from './encoding/base64url.ts'
 import { ContextCache } from './peer/context-cache.ts'
 import { PeerKeys } from './peer/peer-keys.ts'
 import { RelayReads } from './peer/relay-reads.ts'
+import { RecordWriter } from './peer/record-writer.ts'
 import { Rereads } from './peer/rereads.ts'
 import { putMany } from './peer/put-many.ts'
 import type { PutManyItem, PutManyOptions, PutManyResult } from './peer/put-many.ts'
@@ -18,9 +17,7 @@ import { historyEntries } from './peer/history.ts'
 import type { HistoryEntry } from './peer/history.ts'
 import { createMemoryStore } from './store/memory.ts'
 import type { KVStore } from './store/types.ts'
-import { errorClassForCode, isPolicyRefusal } from './error-codes.ts'
-import { NetworkError, NotFoundError, ReplicationError, UsageError, WriteNotAllowedError, throwIfAborted } from './errors.ts'
-import { KeyedLock } from './lock/keyed-lock.ts'
+import { NetworkError, NotFoundError, UsageError, throwIfAborted } from './errors.ts'
 import { KeepConnected } from './net/keep-connected.ts'
 import { askClosest } from './net/fan-out.ts'
 import { connectPeer, directPeers } from './net/direct-peers.ts'
@@ -29,17 +26,15 @@ import { createSlurpNode } from './net/node.ts'
 import type { SlurpLibp2p, SlurpNodeInit } from './net/node.ts'
 import { relayRoster } from './net/relay-roster.ts'
 import { requestRecord } from './net/record-protocol.ts'
-import type { RecordResponse } from './net/record-messages.ts'
 import type { NetworkFaults } from './net/request-response.ts'
 import { announceRole, findPeersByRole } from './net/role-discovery.ts'
 import { sendNotices, serveNotices } from './net/write-notices.ts'
-import { createContextRecord, openContextRecord } from './record/context-record.ts'
+import { openContextRecord } from './record/context-record.ts'
 import type { ContextDraft } from './record/context-item.ts'
 import type { RecordEnvelope } from './record/envelope.ts'
-import { recordKey, suggestionKey } from './record/record-key.ts'
+import { suggestionKey } from './record/record-key.ts'
 import type { ValidationContext } from './record/validator.ts'
-import { isContentType, mayWrite } from './roles/authority.ts'
-import { readableBy, readersOf } from './roles/role.ts'
+import { readableBy } from './roles/role.ts'
 import { Directory } from './directory/directory.ts'
 import type { ListOptions, Listing } from './directory/directory.ts'
 import { isReservedAddress } from './directory/layout.ts'
@@ -47,7 +42,7 @@ import { Decisions } from './decisions/decisions.ts'
 import type { DecisionsForOptions, RecordDecisionOptions, RecordedDecision } from './decisions/decisions.ts'
 import type { DecisionHit } from './decisions/graph.ts'
 import type { DecisionDraft } from './decisions/decision-fields.ts'
-import { Resolver, inheritedFor, withoutInherited } from './resolve/index.ts'
+import { Resolver } from './resolve/index.ts'
 import { CacheSearch } from './search/cache-search.ts'
 import type { FindResults } from './search/cache-search.ts'
 import type { FindQuery } from './search/search-index.ts'
@@ -122,16 +117,14 @@ export class SlurpPeer extends EventTarget {
   private readonly finder: CacheSearch
   private readonly keys: PeerKeys
   private readonly reads: RelayReads
-  private readonly writes = new KeyedLock()
-  /** The clock and creation time of this writer's last write per address (see put). */
-  private readonly lastWrites = new Map<string, { clock: VectorClock, created: number }>()
+  private readonly writer: RecordWriter
   /** Re-reads of addresses a connected peer said it wrote. */
   private readonly rereads = new Rereads(async address => { await this.reread(address) })
   private readonly directory = new Directory({
     get: async (address, options) => await this.get(address, options),
     cached: async (address, options) => await this.cached(address, options),
     // On top of what it just read, never retried on top of what it did not: a newer version stays a sibling, and readers take the union.
-    write: async (address, draft, options) => await this.writes.run(address, async () => await this.write(address, draft, { ...options, unconditional: true })),
+    write: async (address, draft, options) => await this.writer.put(address, draft, { ...options, unconditional: true }),
     readableRoles: as => {
       const readers = as === undefined ? this.init.keyring.roles() : [as]
       const roles = this.keys.policy.roles
@@ -175,6 +168,20 @@ export class SlurpPeer extends EventTarget {
       validation: () => this.validation(),
       ...(init.faults === undefined ? {} : { faults: init.faults }),
       ...(init.lookupTimeoutMs === undefined ? {} : { lookupTimeoutMs: init.lookupTimeoutMs })
+    })
+    this.writer = new RecordWriter({
+      ...(init.member === undefined ? {} : { member: init.member }),
+      keys: this.keys,
+      reads: this.reads,
+      libp2p: () => this.libp2p,
+      replicationFactor: this.replicationFactor,
+      minReplicas: this.minReplicas,
+      cached: async (address, options) => await this.cached(address, options),
+      resolver: this.resolver,
+      written: ({ address, type, role }) => {
+        if (this.init.writeNotices !== false) sendNotices(this.libp2p, address).catch(() => {})
+        if (type !== 'suggestion' && this.init.listWrites !== false && !isReservedAddress(address)) this.directory.note(address, type, role)
+      }
     })
   }
 
@@ -276,7 +283,7 @@ export class SlurpPeer extends EventTarget {
     if (isReservedAddress(canonical)) throw new UsageError(`${canonical} is under /.slurp/, which holds slurp's own records (the directory)`)
     // One after another per address: two writes from one writer that started
     // from the same version would carry the same clock, and never be ordered.
-    return await this.writes.run(canonical, async () => await this.write(canonical, draft, options))
+    return await this.writer.put(canonical, draft, options)
   }
 
   /**
@@ -285,114 +292,6 @@ export class SlurpPeer extends EventTarget {
    */
   async putMany (items: readonly PutManyItem[], options: PutManyOptions = {}): Promise<PutManyResult> {
     return await putMany(async (address, draft, putOptions) => await this.put(address, draft, putOptions), items, options)
-  }
-
-  private async write (canonical: string, draft: ContextDraft, options: PutOptions & { unconditional?: boolean }): Promise<PutResult> {
-    const member = this.init.member
-    if (member === undefined) throw new UsageError('this peer has no membership certificate, so it cannot write')
-    const type = options.type ?? draft.contentType ?? 'context'
-    if (!isContentType(type)) throw new UsageError(`unknown content type "${String(type)}"`)
-    await this.keys.ready()
-    const policy = this.keys.policy
-    const role = policy.roles[options.as]
-    if (!member.certificate.roles.includes(options.as) || role === undefined) {
-      throw new WriteNotAllowedError(`this member is not certified for role "${options.as}"`)
-    }
-    if (!mayWrite(policy.writeRules, role.authority, type)) {
-      throw new WriteNotAllowedError(`role "${options.as}" (${role.authority}) may not write ${type} records`)
-    }
-    if (options.inherit === true) {
-      const readers = (writer: string): string[] => policy.roles[writer] === undefined ? [] : readersOf(policy.roles, writer)
-      draft = withoutInherited(draft, await inheritedFor(this.resolver, canonical, readers(options.as), readers, options.signal === undefined ? {} : { signal: options.signal }))
-    }
-    // Suggestions live beside the context they comment on, at their own key.
-    const suggestion = type === 'suggestion'
-    const key = await recordKey(canonical, type)
-    const relays = await this.reads.candidates(key, options.signal)
-    const author = { signer: member.signer, certificate: member.certificate, role: options.as }
-    const lastWrite = suggestion ? `${SUGGESTION_WRITE}${canonical}` : canonical
-
-    // Optimistic: write on top of the versions this peer knows of (its last
-    // write here, its cached copy) and ask relays to store it only if it
-    // supersedes all they hold. A relay holding more answers with what it
-    // holds, and the next attempt is written on top of that too. A fresh
-    // address, or one nobody else wrote since this peer last saw it, costs one
-    // round trip instead of a read and a write. After OPTIMISTIC_ATTEMPTS (a
-    // writer racing this one each time) the write is stored unconditionally,
-    // as a sibling of what it could not supersede.
-    // A suggestion is written on top of this author's own suggestions only,
-    // unconditionally: every author's suggestion is a sibling of the others.
-    let base = suggestion ? await this.suggestionBase(key, lastWrite, relays, options.signal) : await this.writeBase(canonical, options.signal)
-    let record: Awaited<ReturnType<typeof createContextRecord>>
-    let outcome: Awaited<ReturnType<typeof askClosest<RecordResponse>>>
-    for (let attempt = 1; ; attempt++) {
-      const ifNewest = !suggestion && options.unconditional !== true && attempt <= OPTIMISTIC_ATTEMPTS
-      record = await createContextRecord({
-        policy,
-        author,
-        address: canonical,
-        draft,
-        contentType: type,
-        ...(Object.keys(base.clock).length > 0 ? { previous: base } : {})
-      })
-      // This writer's own entry must grow with every write, even when its earlier
-      // write is out of reach (a partition): two different records under one clock
-      // could never be ordered, and replicas holding one or the other never converge.
-      this.lastWrites.set(lastWrite, { clock: record.envelope.clock, created: record.envelope.created })
-      outcome = await askClosest(relays, this.replicationFactor, async relay =>
-        await requestRecord(this.libp2p, relay, { op: 'put', key, record: record.bytes, ...(ifNewest ? { ifNewest: true } : {}) }, this.reads.send(options.signal)))
-      const conflicts = outcome.answers.map(answer => answer.value).filter(answer => answer.code === 'ERR_VERSION_CONFLICT')
-      if (!ifNewest || conflicts.length === 0) break
-      const { siblings: held } = await this.reads.verifiedVersions(key, conflicts)
-      base = {
-        clock: held.reduce<VectorClock>((acc, version) => mergeClocks(acc, version.clock), record.envelope.clock),
-        created: Math.min(record.envelope.created, ...held.map(version => version.created))
-      }
-    }
-    const { answers, failures } = outcome
-    const acknowledged = answers.filter(answer => answer.value.status === 'ok').length
-    if (acknowledged < this.minReplicas) {
-      // A refusal under the policy is not a network failure: retrying will not help.
-      const refusal = answers.find(answer => isPolicyRefusal(answer.value.code))
-      const Refusal = refusal === undefined ? undefined : errorClassForCode(refusal.value.code)
-      if (refusal !== undefined && Refusal !== undefined) {
-        throw new Refusal(`relay ${shortId(refusal.peer)} refused the write (${refusal.value.code}) under policy version ${this.keys.policy.version}: ${refusal.value.message}`)
-      }
-      // Which relays it knew, which it asked and what each said: "only 1 of 3"
-      // alone left a user guessing whether relays refused or were never found.
-      const said = [
-        ...answers.map(answer => `${shortId(answer.peer)}: ${answer.value.status === 'ok' ? 'stored' : `${answer.value.code} ${answer.value.message}`}`),
-        ...failures.map(failure => `${shortId(failure.peer)}: ${failure.error.message}`)
-      ]
-      const known = relays.length < this.replicationFactor ? `; it knew only ${relays.length} certified relay${relays.length === 1 ? '' : 's'} (${relays.map(shortId).join(', ')}): check --bootstrap and that the relays hold relay certificates` : ''
-      throw new ReplicationError(`only ${acknowledged} of ${this.replicationFactor} relays stored the record (need ${this.minReplicas}); asked ${said.length}: ${said.join('; ')}${known}`, acknowledged, this.minReplicas)
-    }
-    if (this.init.writeNotices !== false) sendNotices(this.libp2p, canonical).catch(() => {})
-    if (!suggestion && this.init.listWrites !== false && !isReservedAddress(canonical)) this.directory.note(canonical, type, options.as)
-    return { address: canonical, key, version: record.envelope.clock, replicas: acknowledged, target: this.replicationFactor }
-  }
-
-  /** What a write starts from: this writer's last write here merged with its cached copy. */
-  private async writeBase (address: string, signal?: AbortSignal): Promise<{ clock: VectorClock, created?: number }> {
-    const last = this.lastWrites.get(address)
-    const cached = await this.cached(address, signal === undefined ? {} : { signal })
-    const clocks = [last?.clock ?? {}, ...(cached === undefined ? [] : [cached.meta.version, ...cached.conflicts.map(conflict => conflict.meta.version)])]
-    const created = [last?.created, cached?.meta.created].filter((time): time is number => time !== undefined)
-    return { clock: clocks.reduce(mergeClocks, {}), ...(created.length > 0 ? { created: Math.min(...created) } : {}) }
-  }
-
-  /**
-   * What this author's next suggestion for an address starts from: its own
-   * counter there (its last write, or the highest its verified suggestions at
-   * the relays carry), and no one else's, so it replaces only its own.
-   */
-  private async suggestionBase (key: string, lastWrite: string, relays: PeerId[], signal?: AbortSignal): Promise<{ clock: VectorClock, created?: number }> {
-    const me = toBase64url((this.init.member as NonNullable<PeerInit['member']>).signer.publicKey)
-    const last = this.lastWrites.get(lastWrite)
-    const mine = (await this.reads.fetch(key, relays, signal)).siblings.filter(version => toBase64url(version.author) === me)
-    const counter = Math.max(last?.clock[me] ?? 0, ...mine.map(version => version.clock[me] ?? 0))
-    const created = [last?.created, ...mine.map(version => version.created)].filter((time): time is number => time !== undefined)
-    return { clock: counter === 0 ? {} : { [me]: counter }, ...(created.length > 0 ? { created: Math.min(...created) } : {}) }
   }
 
   /**
@@ -663,18 +562,9 @@ export class SlurpPeer extends EventTarget {
   }
 }
 
-/** The end of a peer id: enough to tell relays apart in a message. */
-function shortId (peer: PeerId): string {
-  return `…${peer.toString().slice(-8)}`
-}
-
-// lastWrites entries for an address's suggestions, beside its own entry.
-const SUGGESTION_WRITE = 'suggestion:'
-// Conditional attempts of one write before it is stored unconditionally (see put).
-const OPTIMISTIC_ATTEMPTS = 3
-// How long stop() may spend listing the last writes in the directory.
-const STOP_FLUSH_MS = 10_000
-
 export async function createPeer (init: PeerInit): Promise<SlurpPeer> {
   return new SlurpPeer(init)
 }
+
+// How long stop() may spend listing the last writes in the directory.
+const STOP_FLUSH_MS = 10_000
