@@ -152,6 +152,19 @@ describe('the web app in Chromium', () => {
       .toEqual([['true', 'second release'], ['false', 'first release']])
   })
 
+  it('names this member as the author of its own writes, and folds a long body', async () => {
+    await readInApp(page, FROM_TAB)
+    await expect.poll(async () => await page.getByTestId('author').textContent(), { timeout: 20_000 }).toBe('you (Alice (browser))')
+    const long = Array.from({ length: 40 }, (_, i) => `line ${i + 1} of the design notes`).join('\n')
+    await nodePeer.put('ucxl://webapp/docs/long', { summary: 'long notes', body: long }, { as: 'backend_developer' })
+    await readInApp(page, 'ucxl://webapp/docs/long')
+    const folded = page.getByTestId('folded-body')
+    await folded.waitFor({ timeout: 20_000 })
+    expect(await folded.locator('summary').textContent()).toBe('Show all 40 lines')
+    expect(await folded.locator('pre').first().textContent()).not.toContain('line 13 ')
+    expect(await page.getByTestId('author').textContent()).toMatch(/…/)
+  })
+
   it('keeps its keys and cache across a reload', async () => {
     await page.reload()
     await connected(page)

@@ -2,10 +2,11 @@ import { h } from '../../../src/element/dom.ts'
 import { normaliseAddress, parentAddress, readersOf } from '../../../src/index.browser.ts'
 import type { DecisionHit, GetResult, HistoryEntry, ReplicationStatus, ResolvedItem, Suggestion, UpdateDetail } from '../../../src/index.browser.ts'
 import type { Session } from '../session.ts'
-import { formatClock, formatTime, shortId } from './format.ts'
+import { formatClock, formatTime } from './format.ts'
 import { inheritedSection } from './inherited.ts'
 import { decisionChains, decisionFields } from './decision-chain.ts'
 import { historyList } from './history.ts'
+import { authorCell, bodyBlock } from './author.ts'
 import { setWriteBase } from './write.ts'
 import { suggestionsSection } from './suggestions.ts'
 import type { View } from './view.ts'
@@ -176,7 +177,7 @@ function itemCard (session: Session, view: View, result: GetResult): HTMLElement
       conflicts.length > 0 && h('span', { class: 'badge warn' }, `${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}`)),
     h('h3', { 'data-testid': 'summary' }, item.summary),
     item.purpose !== undefined && h('p', {}, item.purpose),
-    item.body !== undefined && h('pre', { class: 'body' }, item.body),
+    item.body !== undefined && bodyBlock(item.body),
     list('Tags', item.tags), list('Technologies', item.technologies), list('Insights', item.insights),
     inheritedSection(item, state.inherited, open),
     decisionFields(item, open),
@@ -188,7 +189,7 @@ function itemCard (session: Session, view: View, result: GetResult): HTMLElement
       h('dt', {}, 'Version'), h('dd', { title: JSON.stringify(meta.version) }, formatClock(meta.version)),
       h('dt', {}, 'Updated'), h('dd', {}, formatTime(meta.updated)),
       h('dt', {}, 'Created'), h('dd', {}, formatTime(meta.created)),
-      h('dt', {}, 'Author'), h('dd', { class: 'mono', title: meta.author }, shortId(meta.author)),
+      h('dt', {}, 'Author'), authorCell(session, meta.author),
       h('dt', {}, 'Replicas'), h('dd', {}, String(meta.replicas))),
     conflicts.length > 0 && h('div', { class: 'conflicts' },
       h('h4', {}, 'Concurrent versions'),
