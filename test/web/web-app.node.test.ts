@@ -542,5 +542,19 @@ describe('the web app in Chromium', () => {
     await shot(page, 'offline-phone')
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
     expect(overflow).toBeLessThanOrEqual(0)
+    // A write with no relay is kept for later, said plainly, not a raw libp2p error.
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await writeQueued(page, 'ucxl://webapp/src/offline.ts', 'written while offline')
+    expect(await page.getByTestId('queued').textContent()).toContain('will be written when a relay is back (1 waiting)')
+    expect(await page.evaluate(async () => (await (globalThis as any).slurp.outbox.pending()).map((write: { address: string }) => write.address))).toEqual(['ucxl://webapp/src/offline.ts'])
   })
 })
+
+/** Like writeInApp, for a write that no relay takes: it waits for the queued note instead. */
+async function writeQueued (target: Page, address: string, summary: string): Promise<void> {
+  await target.click('[data-tab=write]')
+  await target.fill('form[data-form=write] input[name=address]', address)
+  await target.fill('form[data-form=write] input[name=summary]', summary)
+  await target.click('form[data-form=write] button[type=submit]')
+  await target.getByTestId('queued').waitFor({ timeout: 60_000 })
+}

@@ -81,8 +81,13 @@ session.addEventListener('update', event => {
   if (showUpdate((event as CustomEvent<UpdateDetail>).detail) && tab === 'read' && running.size === 0) render()
 })
 // The header follows the connection; re-rendering the rest would wipe what the user is typing.
+// Writes queued while no relay could take them go out once one is back.
+let outboxTicks = 0
 setInterval(() => {
   session.refreshPhase()
+  if (++outboxTicks % 3 === 0) {
+    session.flushOutbox().then(round => { if (round !== undefined && (round.sent > 0 || round.failed.length > 0) && running.size === 0) render() }).catch(() => {})
+  }
   root.querySelector('header')?.replaceWith(statusBar(session))
   // The peers tab lists live connections and this tab's address, which arrives with a relay's reservation.
   if (tab === 'peers' && running.size === 0) render()

@@ -1,7 +1,7 @@
 import {
-  KeyVault, createBrowserPeerFromInvite, createIdbStore, openInvite, parseInvite, transportOf, withIdentity, withPolicy, withoutRole
+  KeyVault, Outbox, createBrowserPeerFromInvite, createIdbStore, openInvite, parseInvite, transportOf, withIdentity, withPolicy, withoutRole
 } from '../../src/index.browser.ts'
-import type { BrowserPeer, InviteFile, KeysChangedDetail, OpenedInvite, VaultSummary } from '../../src/index.browser.ts'
+import type { BrowserPeer, InviteFile, KeysChangedDetail, OpenedInvite, QueuedWrite, VaultSummary } from '../../src/index.browser.ts'
 import { clearBrowserCache } from '../../src/browser-cache.ts'
 import { isSealedInvite, unsealInvite } from '../../src/invite/sealed.ts'
 import { membershipChange } from '../../src/vault/membership-change.ts'
@@ -39,6 +39,10 @@ export interface Connection {
  */
 export class Session extends EventTarget {
   readonly vault = new KeyVault(createIdbStore({ database: 'slurp-keys', storeName: 'vault' }))
+  /** Writes made while no relay could take them, sent when relays are back (web/src/main.ts). */
+  readonly outbox = new Outbox(createIdbStore({ database: 'slurp-outbox', storeName: 'writes' }))
+  /** How many writes wait in the outbox, as last counted. */
+  outboxPending = 0
   phase: Phase = 'starting'
   summary: VaultSummary | undefined
   opened: OpenedInvite | undefined
@@ -88,6 +92,7 @@ export class Session extends EventTarget {
 
   /** Reads the vault, takes an invite from the URL fragment if there is one, and joins. */
   async init (): Promise<void> {
+    this.outboxPending = (await this.outbox.pending()).length
     this.summary = await this.vault.summary()
     if (await this.followLink()) return
     await this.resume()
@@ -289,6 +294,14 @@ export class Session extends EventTarget {
   }
 
   /** Called by the status poll: the peer redials relays by itself, this only reports it. */
+  /** Sends what waits in the outbox when connected; says whether anything changed. */
+  async flushOutbox (): Promise<{ sent: number, failed: Array<{ write: QueuedWrite, error: unknown }> } | undefined> {
+    if (this.peer === undefined || this.phase !== 'connected' || this.outboxPending === 0) return undefined
+    const round = await this.outbox.send(this.peer)
+    this.outboxPending = (await this.outbox.pending()).length
+    return round
+  }
+
   refreshPhase (): void {
     if (this.peer === undefined || (this.phase !== 'connected' && this.phase !== 'disconnected')) return
     const next = this.peer.status().connections > 0 ? 'connected' : 'disconnected'

@@ -1,5 +1,5 @@
 import { h } from '../../../src/element/dom.ts'
-import { CONTENT_TYPES, mayWrite, readersOf } from '../../../src/index.browser.ts'
+import { CONTENT_TYPES, Outbox, mayWrite, readersOf } from '../../../src/index.browser.ts'
 import type { ContentType, ContextDraft, ContextItem, Policy, PutResult } from '../../../src/index.browser.ts'
 import type { Session } from '../session.ts'
 import { refreshSuggestions } from './read.ts'
@@ -7,6 +7,8 @@ import type { View } from './view.ts'
 import { field, form } from './view.ts'
 
 let last: (PutResult & { type: ContentType }) | undefined
+/** The last write went to the outbox: no relay could take it. */
+let queued: string | undefined
 let draftAddress = 'ucxl://project123/src/main.go'
 /** The version a new one starts from ("Write a new version"): its fields fill the form, and what the form has no box for is kept. */
 let base: { item: ContextItem, role: string } | undefined
@@ -62,14 +64,29 @@ export function writeView (session: Session, view: View): HTMLElement {
         const kept: Partial<ContextDraft> = from === undefined || from.address !== address
           ? {}
           : { insights: from.insights, ...(from.metadata === undefined ? {} : { metadata: from.metadata }), ...(from.decision === undefined ? {} : { decision: from.decision }), ...(from.parent === undefined ? {} : { parent: from.parent }) }
-        const written = await peer.put(address, {
+        const draft = {
           ...kept,
           summary: (data.get('summary') as string).trim(),
           ...(purpose === '' ? {} : { purpose }),
           ...(body === '' ? {} : { body }),
           tags: words('tags'),
           technologies: words('technologies')
-        }, { as: data.get('role') as string, type })
+        }
+        const role = data.get('role') as string
+        let written: PutResult
+        try {
+          written = await peer.put(address, draft, { as: role, type })
+        } catch (error) {
+          if (!Outbox.shouldQueue(error)) throw error
+          // No relay could take it: kept here, and written when one is back.
+          await session.outbox.add(address, draft, { as: role, type })
+          session.outboxPending = (await session.outbox.pending()).length
+          last = undefined
+          queued = address
+          base = undefined
+          return
+        }
+        queued = undefined
         last = { ...written, type }
         base = undefined
         // So the Read view, if it shows this address, lists the new suggestion.
@@ -91,6 +108,9 @@ export function writeView (session: Session, view: View): HTMLElement {
         field('Tags', h('input', { name: 'tags', placeholder: 'comma, separated', value: from?.tags.join(', ') })),
         field('Technologies', h('input', { name: 'technologies', placeholder: 'go, leveldb', value: from?.technologies.join(', ') }))),
       h('button', { type: 'submit' }, view.busy('write') ? 'Writing…' : 'Encrypt, sign and write')),
+    queued !== undefined && !view.busy('write') && h('div', { class: 'note warn', role: 'status', 'data-testid': 'queued' },
+      h('strong', {}, 'No relay could take the write. '),
+      `It is kept in this browser and will be written when a relay is back (${session.outboxPending} waiting).`),
     // Not while the next write runs: it would stand for that one, which is not written yet.
     last !== undefined && !view.busy('write') && view.error('write') === undefined && h('div', { class: 'success', role: 'status', 'data-testid': 'written' },
       h('strong', {}, last.type === 'suggestion' ? 'Suggestion written. ' : 'Written. '), `${last.replicas} of ${last.target} relays stored it. `,
