@@ -161,7 +161,17 @@ describe('the web app in Chromium', () => {
     const folded = page.getByTestId('folded-body')
     await folded.waitFor({ timeout: 20_000 })
     expect(await folded.locator('summary').textContent()).toBe('Show all 40 lines')
-    expect(await folded.locator('pre').first().textContent()).not.toContain('line 13 ')
+    expect(await folded.getByTestId('markdown').first().textContent()).not.toContain('line 13 ')
+    // Bodies are Markdown, built from text: markup in them never becomes HTML.
+    await nodePeer.put('ucxl://webapp/docs/styled', { summary: 'styled', body: '## Why\n\nRelays are **blind**; see `keeper.ts` and [the spec](https://example.org/spec).\n\n- one <script>alert(1)</script>' }, { as: 'backend_developer' })
+    await readInApp(page, 'ucxl://webapp/docs/styled')
+    await expect.poll(async () => await page.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('styled')
+    const body = page.getByTestId('markdown')
+    expect(await body.locator('strong').textContent()).toBe('blind')
+    expect(await body.locator('code').textContent()).toBe('keeper.ts')
+    expect(await body.locator('a').getAttribute('href')).toBe('https://example.org/spec')
+    expect(await body.locator('script').count()).toBe(0)
+    expect(await body.locator('li').textContent()).toBe('one <script>alert(1)</script>')
     expect(await page.getByTestId('author').textContent()).toMatch(/…/)
   })
 

@@ -1,6 +1,7 @@
 import { h } from '../../../src/element/dom.ts'
 import type { Session } from '../session.ts'
 import { shortId } from './format.ts'
+import { markdownView } from './markdown-view.ts'
 
 /**
  * Who wrote a version: "you" and this browser's member label when it is this
@@ -15,12 +16,12 @@ export function authorCell (session: Session, author: string): HTMLElement {
 
 const FOLDED_LINES = 12
 
-/** A body; a long one shows its first lines and folds the rest behind "Show all". */
+/** A body, rendered as Markdown; a long one shows its first lines and folds the rest behind "Show all". */
 export function bodyBlock (body: string): HTMLElement {
   const lines = body.split('\n')
-  if (lines.length <= FOLDED_LINES + 3 && body.length <= 2000) return h('pre', { class: 'body' }, body)
+  if (lines.length <= FOLDED_LINES + 3 && body.length <= 2000) return markdownView(body)
   const head = lines.slice(0, FOLDED_LINES).join('\n').slice(0, 1500)
   return h('div', { class: 'body-folded', 'data-testid': 'folded-body' },
-    h('pre', { class: 'body' }, `${head}…`),
-    h('details', {}, h('summary', {}, `Show all ${lines.length} lines`), h('pre', { class: 'body' }, body)))
+    markdownView(`${head}…`),
+    h('details', {}, h('summary', {}, `Show all ${lines.length} lines`), markdownView(body)))
 }
