@@ -109,6 +109,7 @@ describe('the web app in Chromium', () => {
     // ucxl://webapp/docs is both an address and a folder: one line for both.
     expect(await page.locator('[data-testid=browse-tree] summary.folder').allTextContents()).toEqual(['docs/ context here context backend_developer', 'src/'])
     await shot(page, 'browse')
+    expect(await overflow(page)).toBeLessThanOrEqual(0)
     await page.locator(`[data-testid=browse-tree] li[data-address="${FROM_NODE}"] button`).click()
     await expect.poll(async () => await page.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('Relays store what they cannot read')
   })
@@ -132,6 +133,7 @@ describe('the web app in Chromium', () => {
         .toEqual([['ucxl://webapp/decisions/1', '0'], ['ucxl://webapp/decisions/2', '1']])
       expect(await chain.nth(1).locator('.chain').textContent()).toBe('via webapp/docs: 1 is amended by 2')
       await shot(tab, 'decisions')
+      expect(await overflow(tab)).toBeLessThanOrEqual(0)
       await chain.nth(1).locator('button').click()
       await expect.poll(async () => await tab.getByTestId('summary').textContent(), { timeout: 20_000 }).toBe('docs in markdown, diagrams in mermaid')
       expect(await tab.getByTestId('decision-fields').textContent()).toContain('amends webapp/decisions/1')
@@ -197,6 +199,7 @@ describe('the web app in Chromium', () => {
     await expect.poll(async () => await page.locator(`[data-testid=results] li[data-address="${FROM_TAB}"] [data-testid=snippet] mark`).allTextContents(), { timeout: 20_000 })
       .toEqual(['Details'])
     await shot(page, 'search')
+    expect(await overflow(page)).toBeLessThanOrEqual(0)
   })
 
   it('shows a write from one tab in another tab of the same browser', async () => {
@@ -567,4 +570,9 @@ async function writeQueued (target: Page, address: string, summary: string): Pro
   await target.fill('form[data-form=write] input[name=summary]', summary)
   await target.click('form[data-form=write] button[type=submit]')
   await target.getByTestId('queued').waitFor({ timeout: 60_000 })
+}
+
+/** How far the page is wider than the window (> 0: something overflows sideways). */
+async function overflow (target: Page): Promise<number> {
+  return await target.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
 }
