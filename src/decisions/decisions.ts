@@ -2,6 +2,8 @@ import { normaliseAddress } from '../address/index.ts'
 import type { Listing, ListOptions } from '../directory/directory.ts'
 import { projectOf } from '../directory/layout.ts'
 import { SlurpError, throwIfAborted } from '../errors.ts'
+import { inParallel } from '../lock/in-parallel.ts'
+import { freshCopy } from '../peer/fresh-copy.ts'
 import type { ContextDraft, ContextItem } from '../record/context-item.ts'
 import type { GetOptions, GetResult, PutOptions, PutResult } from '../peer/types.ts'
 import type { DecisionDraft, DecisionFields } from './decision-fields.ts'
@@ -48,15 +50,11 @@ export class Decisions {
     const signal = options.signal === undefined ? {} : { signal: options.signal }
     const listing = await this.source.list(projectOf(canonical), { maxAgeMs, ...signal })
     const nodes: DecisionNode[] = []
-    const pending = listing.entries.filter(entry => entry.type === 'decision').map(entry => entry.address)
-    let next = 0
-    await Promise.all(Array.from({ length: Math.min(16, pending.length) }, async () => {
-      while (next < pending.length) {
-        const at = pending[next++] as string
-        const result = await this.read(at, maxAgeMs, options.signal)
-        if (result?.item.decision !== undefined) nodes.push({ item: result.item as DecisionNode['item'], updated: result.meta.updated })
-      }
-    }))
+    const decisions = listing.entries.filter(entry => entry.type === 'decision').map(entry => entry.address)
+    await inParallel(decisions, 16, async at => {
+      const result = await this.read(at, maxAgeMs, options.signal)
+      if (result?.item.decision !== undefined) nodes.push({ item: result.item as DecisionNode['item'], updated: result.meta.updated })
+    })
     throwIfAborted(options.signal)
     return decisionsFor(nodes, canonical, options)
   }
@@ -86,10 +84,8 @@ export class Decisions {
   }
 
   private async read (address: string, maxAgeMs: number, signal?: AbortSignal): Promise<GetResult | undefined> {
-    if (maxAgeMs > 0) {
-      const cached = await this.source.cached(address)
-      if (cached !== undefined && Date.now() - cached.fetchedAt <= maxAgeMs) return cached
-    }
+    const fresh = await freshCopy(async at => await this.source.cached(at), address, { maxAgeMs })
+    if (fresh !== undefined) return fresh
     // A decision that vanished or that these roles cannot read is simply not in the graph.
     return await this.source.get(address, signal === undefined ? {} : { signal }).catch((error: unknown) => {
       if (error instanceof SlurpError) return undefined

@@ -1,6 +1,7 @@
 import { resolveAddress } from '../address/resolve.ts'
 import { AccessDeniedError, NetworkError, NotFoundError, SlurpError, UsageError, throwIfAborted } from '../errors.ts'
 import type { ContextDraft } from '../record/context-item.ts'
+import { freshCopy } from '../peer/fresh-copy.ts'
 import type { GetOptions, GetResult, PutOptions } from '../peer/types.ts'
 import { decodeDirectory, encodeDirectory, LISTED_TYPES } from './entries.ts'
 import type { DirectoryLine, ListedType } from './entries.ts'
@@ -180,11 +181,7 @@ export class Directory {
   /** The union of a directory record's versions; empty when nothing is stored there. */
   private async read (record: string, project: string, options: ListOptions): Promise<{ lines: DirectoryLine[], unreachable: boolean, skipped: number }> {
     const signal = options.signal === undefined ? {} : { signal: options.signal }
-    let result: GetResult | undefined
-    if ((options.maxAgeMs ?? 0) > 0) {
-      const cached = await this.source.cached(record, signal)
-      if (cached !== undefined && Date.now() - cached.fetchedAt <= (options.maxAgeMs ?? 0)) result = cached
-    }
+    let result = await freshCopy(this.source.cached, record, { ...(options.maxAgeMs === undefined ? {} : { maxAgeMs: options.maxAgeMs }), ...signal })
     try {
       result ??= await this.source.get(record, { ...signal, ...(options.as === undefined ? {} : { as: options.as }) })
     } catch (error) {

@@ -2,6 +2,7 @@ import { normaliseAddress, parentAddress } from '../address/index.ts'
 import { AccessDeniedError, NetworkError, NotFoundError, UsageError, throwIfAborted } from '../errors.ts'
 import type { ContextItem } from '../record/context-item.ts'
 import type { GetOptions, GetResult, RecordMeta } from '../peer/types.ts'
+import { freshCopy } from '../peer/fresh-copy.ts'
 import { resolveLevels } from './merge.ts'
 import type { ResolvedItem } from './merge.ts'
 
@@ -81,14 +82,10 @@ export class Resolver {
   private async level (address: string, options: ResolveOptions): Promise<ResolvedLevel> {
     const maxAge = options.maxAgeMs ?? 0
     const signal = options.signal === undefined ? {} : { signal: options.signal }
-    if (maxAge > 0) {
-      const empty = this.emptyAt.get(address)
-      if (empty !== undefined && this.now() - empty <= maxAge) return { address, status: 'missing' }
-      const cached = await this.source.cached(address, signal)
-      if (cached !== undefined && this.now() - cached.fetchedAt <= maxAge && (options.as === undefined || cached.meta.readAs === options.as)) {
-        return { address, status: 'found', item: cached.item, meta: cached.meta }
-      }
-    }
+    const empty = this.emptyAt.get(address)
+    if (maxAge > 0 && empty !== undefined && this.now() - empty <= maxAge) return { address, status: 'missing' }
+    const fresh = await freshCopy(this.source.cached, address, { ...options, now: this.now() })
+    if (fresh !== undefined) return { address, status: 'found', item: fresh.item, meta: fresh.meta }
     try {
       const result = await this.source.get(address, { ...signal, ...(options.as === undefined ? {} : { as: options.as }) })
       this.emptyAt.delete(address)

@@ -1,5 +1,6 @@
 import type { Listing, ListOptions } from '../directory/directory.ts'
 import { throwIfAborted } from '../errors.ts'
+import { inParallel } from '../lock/in-parallel.ts'
 import type { GetOptions, GetResult } from '../peer/types.ts'
 
 export interface FollowSource {
@@ -41,17 +42,13 @@ export async function followProject (source: FollowSource, project: string, opti
   const unseen: string[] = []
   for (const entry of listing.entries) if (await source.cached(entry.address) === undefined) unseen.push(entry.address)
   const batch = unseen.slice(0, options.limit ?? unseen.length)
-  let next = 0
   let done = 0
   let failed = 0
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, batch.length) }, async () => {
-    while (next < batch.length) {
-      throwIfAborted(options.signal)
-      const address = batch[next++] as string
-      // One unreadable or vanished item must not stop the rest.
-      await source.get(address, signal).catch(() => { failed++ })
-      options.onProgress?.({ done: ++done, total: batch.length })
-    }
-  }))
+  await inParallel(batch, options.concurrency ?? 8, async address => {
+    throwIfAborted(options.signal)
+    // One unreadable or vanished item must not stop the rest.
+    await source.get(address, signal).catch(() => { failed++ })
+    options.onProgress?.({ done: ++done, total: batch.length })
+  })
   return { listed: listing.entries.length, read: batch.length - failed, failed, unread: unseen.length - batch.length }
 }
