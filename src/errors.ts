@@ -252,3 +252,107 @@ export class NotEnoughSharesError extends EscrowError {
 export class EscrowVerificationError extends EscrowError {
   override readonly code = 'ERR_ESCROW_VERIFICATION'
 }
+
+/**
+ * Lines of a file (`slurp import`'s JSONL) that are not what they must be;
+ * `lines` names each by its number (from 1) and what is wrong with it.
+ */
+export class InvalidLinesError extends InvalidRecordError {
+  override readonly code = 'ERR_INVALID_LINES'
+
+  constructor (message: string, readonly lines: ReadonlyArray<{ readonly line: number, readonly error: SlurpError }>, options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** A bulk operation (import, export) that ended with items failed; its summary names each one. */
+export class IncompleteBatchError extends SlurpError {
+  override readonly code = 'ERR_INCOMPLETE_BATCH'
+}
+
+/** Backups of what relays hold (`slurp backup`, relay/backup/). */
+export class BackupError extends SlurpError {
+  override readonly code: string = 'ERR_BACKUP'
+}
+
+/** A folder that is not a slurp backup, one of another network, or a snapshot file that does not parse. */
+export class InvalidBackupError extends BackupError {
+  override readonly code = 'ERR_INVALID_BACKUP'
+}
+
+/**
+ * A backup that does not hold what it says: a blob missing or not matching
+ * its SHA-256, a snapshot whose signature or manifest does not verify, a
+ * record whose signature fails. `problems` names each one found.
+ */
+export class BackupIntegrityError extends BackupError {
+  override readonly code = 'ERR_BACKUP_INTEGRITY'
+
+  constructor (message: string, readonly problems: readonly string[], options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** Another backup or forget is writing to the same backup folder (its lock file names it). */
+export class BackupLockedError extends BackupError {
+  override readonly code = 'ERR_BACKUP_LOCKED'
+}
+
+/** A restore into a relay store that already holds records, without being told to merge. */
+export class RestoreTargetNotEmptyError extends BackupError {
+  override readonly code = 'ERR_RESTORE_TARGET_NOT_EMPTY'
+}
+
+/**
+ * An audit log answer that does not prove what it claims (issue 14 §2): a
+ * checkpoint whose signature does not verify, entries that do not hash to the
+ * signed root, a proof that does not lead to it.
+ */
+export class AuditVerificationError extends SlurpError {
+  override readonly code: string = 'ERR_AUDIT_VERIFICATION'
+}
+
+/**
+ * A relay showed two histories: two checkpoints it signed that cannot both
+ * be true (the same size with different roots, or a later one it cannot prove
+ * extends the earlier). `held` and `offered` are the two signed checkpoints,
+ * the evidence anyone can check.
+ */
+export class SplitViewError extends AuditVerificationError {
+  override readonly code = 'ERR_SPLIT_VIEW'
+  constructor (message: string, readonly held: unknown, readonly offered: unknown, options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/** A proposal sent to a voter that is not the leader: `leader` is the voter it believes leads, if any (src/raft). */
+export class NotLeaderError extends SlurpError {
+  override readonly code = 'ERR_NOT_LEADER'
+  constructor (message: string, readonly leader: string | undefined, options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+/**
+ * The leader lost its term before a proposal committed: it may still commit
+ * under the next leader or be dropped. Retry with the same request id, which
+ * the queue deduplicates (src/raft).
+ */
+export class LeadershipLostError extends SlurpError {
+  override readonly code = 'ERR_LEADERSHIP_LOST'
+}
+
+/** A Raft message that does not decode or is malformed (src/raft). */
+export class InvalidRaftMessageError extends SlurpError {
+  override readonly code = 'ERR_INVALID_RAFT_MESSAGE'
+}
+
+/** A generation-queue command that is malformed: it never enters the log (src/raft). */
+export class InvalidQueueCommandError extends SlurpError {
+  override readonly code = 'ERR_INVALID_QUEUE_COMMAND'
+}
+
+/** A write for a request from a term lower than one already accepted for it: a deposed leader's late result (fencing). */
+export class FencedError extends SlurpError {
+  override readonly code = 'ERR_FENCED'
+}
