@@ -3,6 +3,8 @@ import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { StorageGuard } from './admission/storage-guard.ts'
 import { WriteAdmission } from './admission/write-admission.ts'
+import { RelayAudit } from './audit/relay-audit.ts'
+import type { RelayAuditConfig } from './audit/relay-audit.ts'
 import { AbortError, UsageError, throwIfAborted } from './errors.ts'
 import { RecordKeeper } from './keeper/record-keeper.ts'
 import type { StoredDetail } from './keeper/record-keeper.ts'
@@ -54,6 +56,8 @@ export interface RelayInit {
    * policy's record limit, and certified relays may send large frames.
    */
   readonly inbound?: Omit<InboundLimitsInit, 'maxFrameBytes'>
+  /** The audit log's checkpoint and witness intervals (src/audit/relay-audit.ts). */
+  readonly audit?: RelayAuditConfig
 }
 
 /**
@@ -65,6 +69,8 @@ export class RelayNode extends EventTarget {
   readonly replication: ReplicationManager
   /** Free space and per-member quotas, checked before a first-hand write is validated (record protocol and gateway share it). */
   readonly admission: WriteAdmission
+  /** The tamper-evident log of what this relay does, its signed checkpoints, and its witnessing of other relays. */
+  readonly audit: RelayAudit
   readonly startedAt = Date.now()
   private node: SlurpLibp2p | undefined
   private keepConnected: KeepConnected | undefined
@@ -85,7 +91,14 @@ export class RelayNode extends EventTarget {
     // A program embedding the relay hears of each record it stores ("stored", StoredDetail).
     this.keeper.addEventListener('stored', event => { this.dispatchEvent(new CustomEvent<StoredDetail>('stored', { detail: (event as CustomEvent<StoredDetail>).detail })) })
     this.replication = new ReplicationManager(this, init.replication)
-    this.admission = new WriteAdmission({ quota: () => memberQuotaOf(this.policyBook.policy), ...(init.storage === undefined ? {} : { storage: init.storage }) })
+    this.audit = new RelayAudit(init.store, init.audit)
+    this.audit.watch({ keeper: this.keeper, policyBook: this.policyBook })
+    this.replication.onRepaired = (key, peer) => { this.audit.note({ kind: 'repaired', key, peer: peer.toString() }) }
+    this.admission = new WriteAdmission({
+      quota: () => memberQuotaOf(this.policyBook.policy),
+      onRefused: ({ code, record }) => { this.audit.refused(code, record) },
+      ...(init.storage === undefined ? {} : { storage: init.storage })
+    })
   }
 
   get libp2p (): SlurpLibp2p {
@@ -138,6 +151,7 @@ export class RelayNode extends EventTarget {
       await this.init.store.open(options)
       // Index what is held before serving: anti-entropy compares from this index.
       await this.keeper.digests(options)
+      await this.audit.open(options)
       // The peer id must be known before the node exists: identify announces its certificate.
       const privateKey = this.init.node?.privateKey ?? await generateKeyPair('Ed25519')
       this.relayCertificate = await this.certify(peerIdFromPrivateKey(privateKey))
@@ -156,12 +170,14 @@ export class RelayNode extends EventTarget {
       await serveRelayDirectory(node)
       await servePolicy(node, this.policyBook)
       this.stopSpreading = spreadPolicy(node, this.policyBook)
+      await this.audit.serve(node)
       await node.start()
       this.node = node
       this.keepConnected = new KeepConnected(node, this.init.bootstrap ?? [])
       await this.keepConnected.tick(options.signal)
       this.keepConnected.start()
       await this.replication.start()
+      await this.audit.start(node, { id: node.peerId.toString(), sign: async data => await privateKey.sign(data) })
     })()
     await this.starting
   }
@@ -192,6 +208,7 @@ export class RelayNode extends EventTarget {
     this.keepConnected?.stop()
     this.stopSpreading?.()
     this.replication.stop()
+    this.audit.stop()
     const node = this.node
     this.node = undefined
     if (node !== undefined) {
@@ -204,6 +221,8 @@ export class RelayNode extends EventTarget {
       // behind them: others would keep treating this relay as alive. Cut them.
       if (this.stopTimedOut) for (const connection of node.getConnections()) connection.abort(new Error('relay stopped'))
     }
+    // What the relay did up to here is in its log before the store closes.
+    await this.audit.close()
     await this.init.store.close()
   }
 }

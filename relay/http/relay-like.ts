@@ -14,6 +14,8 @@ export type RelayLike = Pick<RelayNode, 'keeper' | 'libp2p' | 'running' | 'start
    * relay. Without one the app makes its own from the policy's quotas.
    */
   readonly admission?: Pick<WriteAdmission, 'admit'> & Partial<Pick<WriteAdmission, 'refused'>>
+  /** The relay's audit log, served at /v1/audit/* (relay/http/audit.ts); a standalone gateway has none. */
+  readonly audit?: Pick<RelayNode['audit'], 'log' | 'latest' | 'latestWitnessed' | 'witness'>
 }
 
 export function uptimeSeconds (relay: RelayLike): number {

@@ -12,6 +12,8 @@ export interface WriteAdmissionInit {
   readonly storage?: StorageGuard
   /** Milliseconds, for the quotas; injectable for tests. */
   readonly now?: () => number
+  /** Told about each write refused here (quota, free space), before the keeper saw it: the relay's audit log. */
+  readonly onRefused?: (refusal: { readonly code: string, readonly record: Uint8Array }) => void
 }
 
 /**
@@ -26,10 +28,12 @@ export class WriteAdmission {
   /** Writes refused here, by error code (ERR_QUOTA_EXCEEDED, ERR_STORAGE_FULL), for metrics. */
   readonly refused: Record<string, number> = {}
   private readonly storage: StorageGuard | undefined
+  private readonly onRefused: WriteAdmissionInit['onRefused']
 
   constructor (init: WriteAdmissionInit) {
     this.quotas = new MemberQuotas({ quota: init.quota, ...(init.now === undefined ? {} : { now: init.now }) })
     this.storage = init.storage
+    this.onRefused = init.onRefused
   }
 
   /**
@@ -44,7 +48,10 @@ export class WriteAdmission {
     try {
       return await this.admitted(record, put, signal)
     } catch (error) {
-      if (error instanceof QuotaExceededError || error instanceof StorageFullError) this.refused[error.code] = (this.refused[error.code] ?? 0) + 1
+      if (error instanceof QuotaExceededError || error instanceof StorageFullError) {
+        this.refused[error.code] = (this.refused[error.code] ?? 0) + 1
+        this.onRefused?.({ code: error.code, record })
+      }
       throw error
     }
   }

@@ -88,6 +88,21 @@ export interface StoredDetail {
   readonly origin: 'member' | 'replica'
 }
 
+/** Fired (as a CustomEvent named "rejected") when a put was refused: the relay's log counts them by code. */
+export interface RejectedDetail {
+  readonly key: string
+  readonly code: string
+  readonly origin: 'member' | 'replica'
+}
+
+/** One key's versions as `holdings` reads them: the held sibling set, or (superseded) its history. */
+export interface HeldVersions {
+  readonly key: string
+  readonly superseded: boolean
+  /** Encoded envelopes, as `get` (or `history`) answers them. */
+  readonly records: readonly Uint8Array[]
+}
+
 export class RecordKeeper extends EventTarget {
   readonly stats: KeeperStats = { puts: 0, gets: 0, stored: 0, rejected: {}, bytesIn: 0 }
   /**
@@ -149,6 +164,7 @@ export class RecordKeeper extends EventTarget {
       const code = error instanceof SlurpError ? error.code : 'ERR_INTERNAL'
       this.stats.rejected[code] = (this.stats.rejected[code] ?? 0) + 1
       this.observe(observer => observer.put({ seconds: elapsed(started), bytes: bytes.length, outcome: 'rejected', code }))
+      this.dispatchEvent(new CustomEvent<RejectedDetail>('rejected', { detail: { key, code, origin: options.origin ?? 'member' } }))
       throw error
     }
   }
@@ -171,6 +187,38 @@ export class RecordKeeper extends EventTarget {
   async history (key: string, options: StoreOptions = {}): Promise<Uint8Array[]> {
     const bytes = await this.store.get(historyKey(key), options)
     return bytes === undefined ? [] : decodeSiblings(bytes).map(encodeEnvelope)
+  }
+
+  /**
+   * Every key's versions, the held ones and the superseded ones (history),
+   * as `get` and `history` answer them, read through one store iterator: a
+   * LevelDB iterator reads from a snapshot taken when it opens, so a backup
+   * of a running relay sees one moment while writes go on. History comes
+   * first (store key order), then the held sets; a key may appear in either.
+   */
+  async * holdings (options: StoreOptions = {}): AsyncIterable<HeldVersions> {
+    for await (const [storeKey, value] of this.store.list('', options)) {
+      const superseded = storeKey.startsWith(`${HISTORY_PREFIX}/`)
+      if (!superseded && !storeKey.startsWith(`${PREFIX}/`)) continue
+      const key = storeKey.slice((superseded ? HISTORY_PREFIX : PREFIX).length + 1)
+      const versions = superseded ? decodeSiblings(value) : held(value)
+      yield { key, superseded, records: versions.map(encodeEnvelope) }
+    }
+  }
+
+  /**
+   * Adds versions to a key's history (a restore puts back what a backup
+   * held there): each is validated as a replica's, kept within the history
+   * bounds like versions a put lets go.
+   */
+  async keepHistory (key: string, records: readonly Uint8Array[], options: StoreOptions = {}): Promise<void> {
+    const context = this.validation()
+    const versions: RecordEnvelope[] = []
+    for (const bytes of records) versions.push(await validateRecord(bytes, context, key, { origin: 'replica' }))
+    if (versions.length === 0) return
+    await this.locks.run(key, async () => {
+      await this.store.put(historyKey(key), encodeSiblings(await this.nextHistory(key, versions, options)), options)
+    })
   }
 
   private async nextHistory (key: string, displaced: readonly RecordEnvelope[], options: StoreOptions): Promise<RecordEnvelope[]> {
@@ -224,6 +272,7 @@ export class RecordKeeper extends EventTarget {
   /**
    * Drops a key, but only while its sibling set is still the one with
    * `expectedDigest`: a version that arrived meanwhile is never lost.
+   * Fires "removed" ({ key }) when it did.
    */
   async remove (key: string, expectedDigest: Uint8Array, options: StoreOptions = {}): Promise<boolean> {
     return await this.locks.run(key, async () => {
@@ -231,6 +280,8 @@ export class RecordKeeper extends EventTarget {
       if (stored.length === 0 || !equalBytes(siblingSetDigest(stored), expectedDigest)) return false
       await this.store.batch([{ type: 'delete', key: storeKey(key) }, { type: 'delete', key: historyKey(key) }], options)
       this.digestIndex?.delete(key)
+      // For the relay's audit log: a key let go (cleanup), as "stored" tells of keys taken.
+      this.dispatchEvent(new CustomEvent<{ key: string }>('removed', { detail: { key } }))
       return true
     })
   }

@@ -79,6 +79,8 @@ export interface ReplicationSummary {
  */
 export class ReplicationManager {
   readonly factor: number
+  /** Told of each record a repair pass copied to a relay that lacked it (the relay's audit log). */
+  onRepaired: ((key: string, peer: PeerId) => void) | undefined
   private readonly health = new Map<string, Health>()
   private readonly stats = { repairPasses: 0, repairsDone: 0, repairsFailed: 0, cleanedUp: 0, bytesMoved: 0, antiEntropyRounds: 0, pulled: 0, pushed: 0, lastRepairAt: null as number | null, lastRepairMs: null as number | null }
   private timers: Array<ReturnType<typeof setInterval>> = []
@@ -299,6 +301,7 @@ export class ReplicationManager {
             continue
           }
           this.stats.repairsDone++
+          this.onRepaired?.(key, peer)
           confirm(key)
         }
       }
