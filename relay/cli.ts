@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import '../src/runtime/node-shim.ts'
+import { setMaxListeners } from 'node:events'
 import type { CommandIO } from './command.ts'
 import { runCli } from './run-cli.ts'
 
@@ -9,11 +10,33 @@ async function readStdin (): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks))
 }
 
+let interrupted: AbortSignal | undefined
+
+/** Once asked for, the first SIGINT or SIGTERM aborts instead of killing; the handlers go with it, so a second one kills. */
+function interruptSignal (): AbortSignal {
+  if (interrupted === undefined) {
+    const controller = new AbortController()
+    // One signal for every write or read in flight (32 by default), each listening to it.
+    setMaxListeners(0, controller.signal)
+    const stop = (signal: NodeJS.Signals): void => {
+      process.removeListener('SIGINT', stop)
+      process.removeListener('SIGTERM', stop)
+      controller.abort(new Error(`${signal}: stopping`))
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    interrupted = controller.signal
+  }
+  return interrupted
+}
+
 const processIO: CommandIO = {
   readStdin,
   stdout: data => { process.stdout.write(data) },
   stderr: text => { process.stderr.write(text) },
-  env: process.env
+  env: process.env,
+  stderrIsTTY: process.stderr.isTTY === true,
+  interrupt: interruptSignal
 }
 
 const exitCode = await runCli(process.argv.slice(2), processIO)

@@ -8,6 +8,14 @@ export interface CommandIO {
   stdout (data: string | Uint8Array): void
   stderr (text: string): void
   env: Readonly<Record<string, string | undefined>>
+  /** Whether stderr is a terminal (progress is then one line redrawn in place). */
+  stderrIsTTY?: boolean
+  /**
+   * For commands that can stop cleanly and say where they stopped (import,
+   * export): a signal that fires on the first Ctrl-C or SIGTERM. Only asking
+   * for it changes what Ctrl-C does; a second one still ends the process.
+   */
+  interrupt?: () => AbortSignal
 }
 
 export interface ParsedArgs {

@@ -9,6 +9,8 @@ import { RecordWriter } from './peer/record-writer.ts'
 import { Rereads } from './peer/rereads.ts'
 import { putMany } from './peer/put-many.ts'
 import type { PutManyItem, PutManyOptions, PutManyResult } from './peer/put-many.ts'
+import { getMany } from './peer/get-many.ts'
+import type { GetManyOptions, GetManyResult } from './peer/get-many.ts'
 import type { KeysChangedDetail, ReaderKeyStatus } from './peer/peer-keys.ts'
 import type { GetOptions, GetResult, PutOptions, PutResult, ReplicationStatus, SearchQuery, Suggestion, UpdateDetail } from './peer/types.ts'
 import { replicationStatusOf } from './peer/replication-status.ts'
@@ -292,6 +294,11 @@ export class SlurpPeer extends EventTarget {
    */
   async putMany (items: readonly PutManyItem[], options: PutManyOptions = {}): Promise<PutManyResult> {
     return await putMany(async (address, draft, putOptions) => await this.put(address, draft, putOptions), items, options)
+  }
+
+  /** Many reads, `concurrency` at once (default 32); each address is reported found, failed or unfinished (getMany). */
+  async getMany (addresses: readonly string[], options: GetManyOptions = {}): Promise<GetManyResult> {
+    return await getMany(async (address, getOptions) => await this.get(address, getOptions), addresses, options)
   }
 
   /**
