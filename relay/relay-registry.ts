@@ -43,7 +43,8 @@ export async function localRelays (dir: string): Promise<RelayEntry[]> {
   return entries
 }
 
-function isAlive (pid: number): boolean {
+/** Whether a process of this host with `pid` runs (EPERM: it does, as another user). */
+export function isAlive (pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

@@ -24,9 +24,13 @@ import { mcp } from './commands/mcp.ts'
 import { resolve } from './commands/resolve.ts'
 import { search } from './commands/search.ts'
 import { suggestions } from './commands/suggestions.ts'
+import { exportCommand } from './commands/export.ts'
+import { importCommand } from './commands/import.ts'
+import { backup } from './commands/backup.ts'
+import { audit } from './commands/audit.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 
-const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, log, resolve, ls, search, decide, decisions, suggestions, status, mcp]
+const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, log, resolve, ls, search, importCommand, exportCommand, backup, audit, decide, decisions, suggestions, status, mcp]
 
 function mainHelp (): string {
   const width = Math.max(...commands.map(c => c.name.length))
