@@ -20,6 +20,15 @@ export interface DiskGuardInit {
   readonly now?: () => number
 }
 
+export interface DiskGuard extends StorageGuard {
+  /**
+   * What the guard goes by, for metrics: bytes free (undefined when the file
+   * system cannot say) and the floor. Asks the file system again when the
+   * last answer is older than `checkEveryMs`.
+   */
+  space (signal?: AbortSignal): Promise<{ freeBytes: number | undefined, minFreeBytes: number }>
+}
+
 /**
  * The free-space guard of a Node relay (issue 10 finding 9): writes are
  * refused with StorageFullError while the disk holding the data directory has
@@ -28,7 +37,7 @@ export interface DiskGuardInit {
  * is asked at most every few seconds; in between, what was admitted since is
  * taken off the last figure, so a burst cannot run past the floor unseen.
  */
-export function createDiskGuard (init: DiskGuardInit): StorageGuard {
+export function createDiskGuard (init: DiskGuardInit): DiskGuard {
   const minFree = init.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES
   const every = init.checkEveryMs ?? DEFAULT_DISK_CHECK_MS
   const now = init.now ?? Date.now
@@ -55,6 +64,11 @@ export function createDiskGuard (init: DiskGuardInit): StorageGuard {
         throw new StorageFullError(`the relay's disk is nearly full (${mib(free)} MiB free, it keeps ${mib(minFree)} MiB): it takes no more records`)
       }
       free -= bytes
+    },
+    async space (signal) {
+      throwIfAborted(signal)
+      if (now() - checkedAt >= every) await refresh()
+      return { freeBytes: free, minFreeBytes: minFree }
     }
   }
 }

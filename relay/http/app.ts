@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import { WriteAdmission } from '../../src/admission/write-admission.ts'
-import { MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from '../../src/metrics/registry.ts'
+import { MetricsRegistry } from '../metrics/registry.ts'
 import { memberQuotaOf } from '../../src/trust/policy.ts'
+import { registerAuditRoutes } from './audit.ts'
 import { describeError, errorJson } from './error-response.ts'
 import { registerBootstrapRoute } from './bootstrap.ts'
 import { registerHealthRoutes } from './health.ts'
@@ -51,7 +52,7 @@ export function createRelayApp (options: RelayAppOptions): Hono {
 
   app.get('/metrics', async c => {
     await relayMetrics.refresh()
-    return c.body(registry.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE })
+    return c.body(await registry.render(), 200, { 'content-type': registry.contentType })
   })
 
   // Before any route: a client past its rate costs no more than this check.
@@ -62,6 +63,7 @@ export function createRelayApp (options: RelayAppOptions): Hono {
   }
   registerRecordRoutes(app, relay, admission)
   registerBootstrapRoute(app, relay)
+  registerAuditRoutes(app, relay)
   if (options.web !== undefined) registerWebRoutes(app, options.web)
 
   app.notFound(c => errorJson(c, 404, 'ERR_NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`))

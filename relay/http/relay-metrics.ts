@@ -1,6 +1,6 @@
-import { createKeeperMetrics } from '../../src/metrics/keeper-metrics.ts'
+import { createKeeperMetrics } from '../metrics/keeper-metrics.ts'
 import { inboundLimitsOf } from '../../src/net/inbound-limits.ts'
-import type { MetricsRegistry } from '../../src/metrics/registry.ts'
+import type { MetricsRegistry } from '../metrics/registry.ts'
 import type { RelayLike } from './relay-like.ts'
 import { routingTableSize, uptimeSeconds } from './relay-like.ts'
 
@@ -32,10 +32,20 @@ export function createRelayMetrics (registry: MetricsRegistry, relay: RelayLike,
   const partial = registry.gauge({ name: 'slurp_partial_frame_bytes', help: 'Bytes of unfinished request-channel frames and of requests not yet answered, held now, every stream together.' })
   const resets = registry.gauge({ name: 'slurp_partial_frame_resets_total', help: 'Inbound request-channel streams reset, by why (budget, deadline, tooLarge).', labelNames: ['reason'] })
   const busy = registry.gauge({ name: 'slurp_requests_refused_busy_total', help: 'Whole requests refused because the inbound byte budget had no room for them.' })
+  // Issue 14 §2: the audit log's growth, and when its latest checkpoint was signed (stale: the log stopped).
+  const auditEntries = registry.counter({ name: 'slurp_audit_entries_total', help: 'Entries committed to the audit log.' })
+  const auditCheckpoint = registry.gauge({ name: 'slurp_audit_checkpoint_timestamp_seconds', help: 'Unix time of the latest signed audit checkpoint.' })
+  let auditCounted = 0
   return {
     async refresh (signal) {
-      for (const [reason, count] of Object.entries(admission?.refused ?? {})) refused.set(count, { reason })
+      for (const [reason, count] of Object.entries(admission?.refused ?? {})) refused.set({ reason }, count)
       uptime.set(uptimeSeconds(relay))
+      if (relay.audit !== undefined) {
+        auditEntries.inc(Math.max(0, relay.audit.log.size - auditCounted))
+        auditCounted = Math.max(auditCounted, relay.audit.log.size)
+        const signed = relay.audit.latest()?.checkpoint.time
+        if (signed !== undefined) auditCheckpoint.set(signed / 1000)
+      }
       // Before start (or after stop) the store is closed and the node absent:
       // the node gauges read zero and the record count keeps its last value.
       if (!relay.running) {
@@ -48,13 +58,13 @@ export function createRelayMetrics (registry: MetricsRegistry, relay: RelayLike,
       routing.set(routingTableSize(relay))
       const { budget } = inboundLimitsOf(relay.libp2p)
       partial.set(budget.held)
-      for (const [reason, count] of Object.entries(budget.resets)) resets.set(count, { reason })
+      for (const [reason, count] of Object.entries(budget.resets)) resets.set({ reason }, count)
       busy.set(budget.busy)
       const summary = relay.replication?.summary()
       if (summary !== undefined) {
-        for (const state of ['healthy', 'degraded', 'critical'] as const) health.set(summary[state], { health: state })
-        repairs.set(summary.repairsDone, { result: 'done' })
-        repairs.set(summary.repairsFailed, { result: 'failed' })
+        for (const state of ['healthy', 'degraded', 'critical'] as const) health.set({ health: state }, summary[state])
+        repairs.set({ result: 'done' }, summary.repairsDone)
+        repairs.set({ result: 'failed' }, summary.repairsFailed)
         moved.set(summary.bytesMoved)
         rounds.set(summary.antiEntropyRounds)
         cleaned.set(summary.cleanedUp)

@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { InvalidSignatureError, StaleRecordError } from '../../src/errors.ts'
 import { RecordKeeper } from '../../src/keeper/record-keeper.ts'
 import type { GetObservation, KeeperMetrics, PutObservation } from '../../src/keeper/record-keeper.ts'
-import { createKeeperMetrics } from '../../src/metrics/keeper-metrics.ts'
-import { MetricsRegistry } from '../../src/metrics/registry.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import { createTestMember, createTestNetwork } from '../helpers/network.ts'
-import { sample, tamper, writeRecord } from './fixtures.ts'
+import { tamper, writeRecord } from './fixtures.ts'
 
 const network = await createTestNetwork()
 const member = await createTestMember(network, ['backend_developer'])
@@ -55,30 +53,5 @@ describe('record keeper metrics hook', () => {
     await expect(keeper.get(record.key)).resolves.toHaveLength(1)
     await expect(keeper.put(record.key, tamper(record.bytes))).rejects.toThrow(InvalidSignatureError)
     expect(keeper.stats.rejected).toEqual({ ERR_INVALID_SIGNATURE: 1 })
-  })
-
-  it('createKeeperMetrics turns observations into Prometheus counters and histograms', async () => {
-    const registry = new MetricsRegistry()
-    const keeper = await openKeeper(createKeeperMetrics(registry))
-    const v1 = await writeRecord(network, member, address, 'v1')
-    const v2 = await writeRecord(network, member, address, 'v2', v1.envelope.clock)
-    await keeper.put(v1.key, v1.bytes)
-    await keeper.put(v2.key, v2.bytes)
-    await keeper.put(v1.key, v1.bytes).catch(() => {})
-    await keeper.get(v1.key)
-    const page = registry.render()
-    expect(sample(page, 'slurp_record_puts_total', { outcome: 'stored' })).toBe(1)
-    expect(sample(page, 'slurp_record_puts_total', { outcome: 'replaced' })).toBe(1)
-    expect(sample(page, 'slurp_record_puts_total', { outcome: 'rejected' })).toBe(1)
-    expect(sample(page, 'slurp_record_rejections_total', { reason: 'ERR_STALE_RECORD' })).toBe(1)
-    expect(sample(page, 'slurp_record_gets_total')).toBe(1)
-    expect(sample(page, 'slurp_record_bytes_in_total')).toBe(2 * v1.bytes.length + v2.bytes.length)
-    expect(sample(page, 'slurp_put_duration_seconds_count')).toBe(3)
-    expect(sample(page, 'slurp_put_duration_seconds_bucket', { le: '+Inf' })).toBe(3)
-    expect(sample(page, 'slurp_get_duration_seconds_count')).toBe(1)
-    expect(sample(page, 'slurp_record_size_bytes_sum')).toBe(2 * v1.bytes.length + v2.bytes.length)
-    // A second hook on the same registry shares the metrics rather than clashing.
-    createKeeperMetrics(registry).get({ seconds: 0.001, records: 0 })
-    expect(sample(registry.render(), 'slurp_record_gets_total')).toBe(2)
   })
 })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Hono } from 'hono'
 import { RelayNode } from '../../src/relay.ts'
-import { MetricsRegistry } from '../../src/metrics/registry.ts'
+import { MetricsRegistry } from '../../relay/metrics/registry.ts'
 import { decodeSiblings } from '../../src/record/siblings.ts'
 import { encodeEnvelope } from '../../src/record/envelope.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'

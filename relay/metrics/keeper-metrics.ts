@@ -1,4 +1,4 @@
-import type { KeeperMetrics } from '../keeper/record-keeper.ts'
+import type { KeeperMetrics } from '../../src/keeper/record-keeper.ts'
 import type { MetricsRegistry } from './registry.ts'
 
 /** Seconds: a memory-store put takes ~1 ms (signature checks), a LevelDB one a few more. */
@@ -7,9 +7,10 @@ export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05
 export const SIZE_BUCKETS = [512, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576]
 
 /**
- * The record keeper's hook, feeding a registry: puts by outcome, rejections by
- * error code, gets, bytes offered, and put/get latency and record size histograms.
- * Calling it twice on one registry shares the same metrics.
+ * The record keeper's hook (the narrow interface the core reports through),
+ * feeding a registry: puts by outcome, rejections by error code, gets, bytes
+ * offered, and put/get latency and record size histograms. Calling it twice
+ * on one registry shares the same metrics.
  */
 export function createKeeperMetrics (registry: MetricsRegistry): KeeperMetrics {
   const puts = registry.counter({
@@ -31,7 +32,7 @@ export function createKeeperMetrics (registry: MetricsRegistry): KeeperMetrics {
     put ({ seconds, bytes, outcome, code }) {
       puts.inc({ outcome })
       if (outcome === 'rejected') rejections.inc({ reason: code ?? 'ERR_INTERNAL' })
-      bytesIn.inc({}, bytes)
+      bytesIn.inc(bytes)
       putDuration.observe(seconds)
       sizes.observe(bytes)
     },
