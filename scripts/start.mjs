@@ -2,20 +2,42 @@
 // `npm start`: the product on its embedded defaults. Creates a network in
 // ./.slurp on first run (or $SLURP_DIR), shows it, and runs a local mesh of
 // three relays (data in .slurp/relay-N) until Ctrl-C.
+//   --port-base N (or SLURP_PORT_BASE)       relays on N+1/N+2, N+11/N+12, N+21/N+22, HTTP on N+80 (default 4000)
 //   --show-invite (or SLURP_SHOW_INVITE=1)  also print the browser link and its passphrase
 //   --invite-only                            print them and exit (the mesh may be running elsewhere)
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { freePortBase, startOptions, startPlan, takenPorts } from './start-plan.mjs'
 import { keptWebInvite } from './web-invite.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const cli = join(root, 'dist/relay/cli.js')
 const dir = process.env.SLURP_DIR ?? '.slurp'
-const flags = new Set(process.argv.slice(2))
-const inviteOnly = flags.has('--invite-only')
-const showInvite = inviteOnly || flags.has('--show-invite') || ['1', 'true', 'yes'].includes(process.env.SLURP_SHOW_INVITE ?? '')
-const webUrl = 'http://127.0.0.1:4080/'
+let options
+try {
+  options = startOptions(process.argv.slice(2), process.env)
+} catch (error) {
+  console.error(`npm start: ${error.message}`)
+  process.exit(2)
+}
+const { portBase, inviteOnly, showInvite } = options
+const plan = startPlan(portBase)
+const webUrl = plan.webUrl
+
+if (!inviteOnly) {
+  // Said before anything starts, instead of libp2p's stack trace from the first relay.
+  const taken = await takenPorts(plan.ports)
+  if (taken.length > 0) {
+    const other = await freePortBase(portBase)
+    const uses = taken.length === plan.ports.length ? '' : ` (npm start uses ${plan.ports.join(', ')})`
+    console.error(`npm start: port${taken.length === 1 ? '' : 's'} ${taken.join(', ')} on 127.0.0.1 ${taken.length === 1 ? 'is' : 'are'} taken${uses}.
+Is npm start (or another relay) already running? Stop it, or choose other ports (these are free now):
+  npm start -- --port-base ${other}     (or SLURP_PORT_BASE=${other} npm start; ports ${other + 1}–${other + 80})`)
+    process.exit(1)
+  }
+}
 
 if (!existsSync(cli)) {
   console.error('dist/ is missing: run "npm install" (it builds), or "npm run build".')
@@ -64,13 +86,8 @@ for (const role of policy.roles) {
   console.log(`  ${role.name.padEnd(width)}  ${role.authority.padEnd(12)}  writes: ${role.writes.join(', ') || '—'}`)
   console.log(`  ${''.padEnd(width)}  ${''.padEnd(12)}  read by: ${role.readers.join(', ')}`)
 }
-// Three relays: the replication factor is 3, so puts get all their replicas.
-// Each listens on WebSockets too: a browser tab talks to every relay that holds its records.
-const relays = [
-  ['--listen', '/ip4/127.0.0.1/tcp/4001', '--listen', '/ip4/127.0.0.1/tcp/4002/ws', '--http', '127.0.0.1:4080'],
-  ['--listen', '/ip4/127.0.0.1/tcp/4011', '--listen', '/ip4/127.0.0.1/tcp/4012/ws', '--http', 'off'],
-  ['--listen', '/ip4/127.0.0.1/tcp/4021', '--listen', '/ip4/127.0.0.1/tcp/4022/ws', '--http', 'off']
-]
+// Three relays, each on WebSockets too: a browser tab talks to every relay that holds its records.
+const relays = plan.relays.map(relay => relay.args)
 const children = []
 let firstAddress
 
@@ -78,8 +95,10 @@ function startRelay (index) {
   return new Promise((resolve, reject) => {
     const args = [cli, 'relay', '--dir', dir, '--data', join(dir, `relay-${index + 1}`), ...relays[index]]
     if (firstAddress !== undefined) args.push('--bootstrap', firstAddress)
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     children.push(child)
+    // Three relays log to one terminal: each line says whose it is.
+    createInterface({ input: child.stderr }).on('line', line => { process.stderr.write(`relay ${index + 1}: ${line}\n`) })
     let buffered = ''
     child.stdout.on('data', chunk => {
       buffered += chunk
@@ -89,7 +108,8 @@ function startRelay (index) {
         resolve(JSON.parse(line))
       }
     })
-    child.on('exit', code => { if (buffered !== null) reject(new Error(`relay ${index + 1} exited with code ${code}`)) })
+    // 'close', not 'exit': the relay's last stderr lines (why it stopped) are printed first.
+    child.on('close', code => { if (buffered !== null) reject(new Error(`relay ${index + 1} exited with code ${code}`)) })
   })
 }
 
@@ -106,7 +126,7 @@ try {
     console.log(`relay ${i + 1}: ${ready.peerId}  ${ready.multiaddrs.join(' ')}${ready.http === null ? '' : `  ${ready.http}`}`)
   }
 } catch (error) {
-  console.error(`could not start the relays: ${error.message} (are ports 4001, 4002, 4011, 4012, 4021, 4022 and 4080 free?)`)
+  console.error(`could not start the relays: ${error.message}`)
   stopAll()
   process.exit(1)
 }
@@ -115,6 +135,7 @@ const webBuilt = existsSync(join(root, 'dist/web/index.html'))
 
 console.log(`
 The mesh is up: three relays, HTTP API on ${webUrl} (/health, /status, /metrics).
+Each logs a summary of peers, stores and rejections every 10 s while busy (SLURP_LOG_LEVEL=debug: every event).
 ${webBuilt
   ? `${webInviteText()}
 (Or open ${webUrl} and import an invite file from "slurp invite --dir ${dir} --roles ROLE".)`

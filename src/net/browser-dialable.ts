@@ -10,12 +10,15 @@ const BROWSER_TRANSPORTS = new Set(['ws', 'wss', 'webtransport', 'webrtc', 'webr
  * joined 0 relays).
  */
 export function browserDialable (addresses: readonly string[]): string[] {
-  const dialable = addresses.filter(address => {
-    try {
-      return multiaddr(address).getComponents().some(component => BROWSER_TRANSPORTS.has(component.name))
-    } catch {
-      return false
-    }
-  })
+  const dialable = addresses.filter(isBrowserDialable)
   return dialable.length > 0 ? dialable : [...addresses]
+}
+
+/** Whether a browser can dial this address (a relay serving the web app needs one). */
+export function isBrowserDialable (address: string): boolean {
+  try {
+    return multiaddr(address).getComponents().some(component => BROWSER_TRANSPORTS.has(component.name))
+  } catch {
+    return false
+  }
 }

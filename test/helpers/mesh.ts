@@ -6,11 +6,12 @@ import { expect } from 'vitest'
 import { knownRelays } from '../../src/net/closest.ts'
 import { createMemoryStore } from '../../src/store/memory.ts'
 import type { KVStore } from '../../src/store/types.ts'
+import type { PrivateKey } from '@libp2p/interface'
 import type { TestNetwork } from './network.ts'
 import { createTestMember } from './network.ts'
 
 /** Real relays on loopback TCP (and WebSockets when asked), each bootstrapped from the ones before it. */
-export async function startRelays (network: TestNetwork, count: number, store: (i: number) => KVStore = () => createMemoryStore(), options: { webSockets?: boolean, host?: string } = {}): Promise<RelayNode[]> {
+export async function startRelays (network: TestNetwork, count: number, store: (i: number) => KVStore = () => createMemoryStore(), options: { webSockets?: boolean, host?: string, privateKeys?: readonly PrivateKey[] } = {}): Promise<RelayNode[]> {
   const host = options.host ?? '127.0.0.1'
   const relays: RelayNode[] = []
   for (let i = 0; i < count; i++) {
@@ -20,7 +21,11 @@ export async function startRelays (network: TestNetwork, count: number, store: (
       store: store(i),
       bootstrap: relays.flatMap(r => r.multiaddrs().filter(a => !a.includes('/ws')).slice(0, 1)),
       // Browser tabs reach relays over WebSockets only.
-      node: { listen: options.webSockets === true ? [`/ip4/${host}/tcp/0`, `/ip4/${host}/tcp/0/ws`] : [`/ip4/${host}/tcp/0`] }
+      node: {
+        listen: options.webSockets === true ? [`/ip4/${host}/tcp/0`, `/ip4/${host}/tcp/0/ws`] : [`/ip4/${host}/tcp/0`],
+        // Fixed identities, for a test whose premise depends on who is closest to which key.
+        ...(options.privateKeys?.[i] === undefined ? {} : { privateKey: options.privateKeys[i] })
+      }
     })
     await relay.start()
     relays.push(relay)

@@ -1,3 +1,4 @@
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RelayNode } from '../../src/relay.ts'
 import { knownRelays, sortByDistance } from '../../src/net/closest.ts'
@@ -14,7 +15,9 @@ const member = await createTestMember(network, ['backend_developer'])
 let relays: RelayNode[]
 
 beforeAll(async () => {
-  relays = await startRelays(network, 4)
+  // Fixed peer ids: which relays are closest to which key is the same on every run.
+  const privateKeys = await Promise.all([1, 2, 3, 4].map(async i => await generateKeyPairFromSeed('Ed25519', new Uint8Array(32).fill(i))))
+  relays = await startRelays(network, 4, undefined, { privateKeys })
   await eventually(async () => {
     for (const relay of relays) expect((await knownRelays(relay.libp2p)).length).toBe(3)
   })
@@ -46,8 +49,9 @@ describe('batched record transfer between relays', () => {
     const everyone = relays.map(relay => relay.libp2p.peerId)
     const closest = (key: string): string[] => sortByDistance(new TextEncoder().encode(key), everyone).slice(0, 3).map(String)
     // Only keys b must keep itself: its repair never drops those while the test runs.
-    // Written until some are a's too and some are not: with random peer ids a
-    // fixed 40 keys sometimes held none that a does not own (35 of 35, once).
+    // Written until some are a's too and some are not (with random peer ids a
+    // fixed 40 keys once held none that a does not own: 35 of 35). The peer ids
+    // are fixed, so the same keys are written on every run.
     const records: Array<Awaited<ReturnType<typeof writeRecord>>> = []
     const owned = { byA: 0, notByA: 0 }
     for (let i = 0; (owned.byA < 3 || owned.notByA < 3) && i < 2000; i++) {
