@@ -7,8 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRelayApp } from '../../relay/http/app.ts'
 import { serveHttp } from '../../relay/http/serve.node.ts'
 import type { HttpServer } from '../../relay/http/serve-types.ts'
-import type { CommandIO } from '../../relay/command.ts'
-import { runCli } from '../../relay/run-cli.ts'
 import { dhtKey } from '../../src/address/index.ts'
 import { AuditClient, proveEntry, verifyRelayLog } from '../../src/audit/client.ts'
 import type { ReadEntry } from '../../src/audit/client.ts'
@@ -24,6 +22,7 @@ import { certifyWithRoot } from '../../src/trust/relay-certificate.ts'
 import { eventually, startPeer } from '../helpers/mesh.ts'
 import { createTestMember, createTestNetwork, observerRecord } from '../helpers/network.ts'
 import { writeRecord } from '../http/fixtures.ts'
+import { slurpInProcess as slurp } from '../helpers/in-process-cli.ts'
 
 // Real relays on loopback, a real HTTP server and the CLI in this process.
 // Timers are long: the tests sign checkpoints and run witness rounds themselves.
@@ -51,19 +50,6 @@ function relayWith (i: number, store: KVStore, bootstrap: readonly RelayNode[]):
 async function allEntries (relay: RelayNode): Promise<AuditEntry[]> {
   await relay.audit.log.flush()
   return (await relay.audit.log.entries(0, Math.min(1000, relay.audit.log.size))).map(entry => decodeEntry(entry.data))
-}
-
-async function slurp (args: string[]): Promise<{ code: number, stdout: string, stderr: string, json: () => any }> {
-  let stdout = ''
-  let stderr = ''
-  const io: CommandIO = {
-    readStdin: async () => new Uint8Array(0),
-    stdout: data => { stdout += typeof data === 'string' ? data : new TextDecoder().decode(data) },
-    stderr: text => { stderr += text },
-    env: {}
-  }
-  const code = await runCli(args, io)
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) }
 }
 
 beforeAll(async () => {

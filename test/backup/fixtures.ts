@@ -10,26 +10,12 @@ import type { MembershipCertificate } from '../../src/trust/certificate.ts'
 import type { Policy } from '../../src/trust/policy.ts'
 import { generateSigningKey } from '../../src/trust/signing-key.ts'
 import type { SigningKey } from '../../src/trust/signing-key.ts'
-import type { CommandIO } from '../../relay/command.ts'
 import { NetworkDir } from '../../relay/network-dir.ts'
-import { runCli } from '../../relay/run-cli.ts'
 import { toBase64url } from '../../src/encoding/base64url.ts'
+import { slurpInProcess as slurp } from '../helpers/in-process-cli.ts'
+export { slurp }
 
-export interface Run { code: number, stdout: string, stderr: string, json (): any }
-
-/** The CLI in this process: the same runCli the `slurp` binary calls, with captured streams. */
-export async function slurp (args: string[]): Promise<Run> {
-  let stdout = ''
-  let stderr = ''
-  const io: CommandIO = {
-    readStdin: async () => new Uint8Array(0),
-    stdout: data => { stdout += typeof data === 'string' ? data : new TextDecoder().decode(data) },
-    stderr: text => { stderr += text },
-    env: {}
-  }
-  const code = await runCli(args, io)
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) }
-}
+export type { InProcessRun as Run } from '../helpers/in-process-cli.ts'
 
 /** A network made by `slurp init`, and members it certifies to write records. */
 export interface Network {

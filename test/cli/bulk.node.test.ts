@@ -3,30 +3,12 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CommandIO } from '../../relay/command.ts'
 import { NetworkDir } from '../../relay/network-dir.ts'
 import { startRelayServer } from '../../relay/relay-server.ts'
 import type { RunningRelay } from '../../relay/relay-server.ts'
-import { runCli } from '../../relay/run-cli.ts'
 import { projectRoot } from '../helpers/cli.ts'
 import { cliCommand } from '../helpers/relay-process.ts'
-
-interface Run { code: number, stdout: string, stderr: string, json (): any }
-
-/** The CLI in this process (runCli, as the binary calls it), with an interrupt the test fires. */
-async function slurp (args: string[], options: { interrupt?: AbortSignal, onStderr?: (text: string) => void } = {}): Promise<Run> {
-  let stdout = ''
-  let stderr = ''
-  const io: CommandIO = {
-    readStdin: async () => new Uint8Array(),
-    stdout: data => { stdout += typeof data === 'string' ? data : Buffer.from(data).toString() },
-    stderr: text => { stderr += text; options.onStderr?.(text) },
-    env: {},
-    ...(options.interrupt === undefined ? {} : { interrupt: () => options.interrupt as AbortSignal })
-  }
-  const code = await runCli(args, io)
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) }
-}
+import { slurpInProcess as slurp } from '../helpers/in-process-cli.ts'
 
 let base: string
 let dir: string

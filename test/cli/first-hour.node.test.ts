@@ -5,32 +5,17 @@ import type { AddressInfo, Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../relay/run-cli.ts'
-import type { CommandIO } from '../../relay/command.ts'
 import { parseInvite } from '../../src/invite/invite.ts'
 import { projectRoot, slurp as slurpProcess } from '../helpers/cli.ts'
 import { startRelayProcess } from '../helpers/relay-process.ts'
 import { DEFAULT_PORT_BASE, startOptions, startPlan, takenPorts } from '../../scripts/start-plan.mjs'
+import { slurpInProcess as slurp } from '../helpers/in-process-cli.ts'
 
 // What a new user meets in the first hour (issue 14 §6): ports npm start
 // holds, relays whose web app can reach them, invites that stay private and
 // name relays their reader can dial.
 
 interface Run { code: number, stdout: string, stderr: string }
-
-/** The CLI in this process: the same runCli the `slurp` binary calls, with captured streams. */
-async function slurp (args: string[]): Promise<Run> {
-  let stdout = ''
-  let stderr = ''
-  const io: CommandIO = {
-    readStdin: async () => new Uint8Array(),
-    stdout: data => { stdout += typeof data === 'string' ? data : Buffer.from(data).toString() },
-    stderr: text => { stderr += text },
-    env: {}
-  }
-  const code = await runCli(args, io)
-  return { code, stdout, stderr }
-}
 
 /** Something listening on a port of 127.0.0.1, as another program would. */
 async function holdPort (): Promise<{ port: number, server: Server }> {
