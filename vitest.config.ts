@@ -18,9 +18,9 @@ export default defineConfig({
           // What the Node entry (src/index.node.ts) loads first: Node 20 needs it for libp2p.
           setupFiles: ['./src/runtime/node-shim.ts'],
           include: ['test/**/*.test.ts'],
-          // The Node 22 pass (test/run.mjs) leaves out test/web: those tests drive
-          // Chromium, which behaves the same whichever Node drives it.
-          exclude: ['test/**/*.browser.test.ts', ...(process.env.SLURP_SKIP_WEB_TESTS === '1' ? ['test/web/**'] : [])],
+          // The Node 22 pass (test/run.mjs, SLURP_REPEAT_PASS) leaves out test/web: those
+          // tests drive Chromium, which behaves the same whichever Node drives it.
+          exclude: ['test/**/*.browser.test.ts', ...(process.env.SLURP_REPEAT_PASS === '1' ? ['test/web/**'] : [])],
           testTimeout: 30_000,
           hookTimeout: 30_000
         }
