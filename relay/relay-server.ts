@@ -12,10 +12,18 @@ import { createLevelStore } from '../src/store/level.node.ts'
 import { createDiskGuard } from './disk-guard.ts'
 import { createRelayApp } from './http/app.ts'
 import { loadWebAssets } from './http/web-assets.ts'
+import { createProcessMetrics } from './metrics/process-metrics.ts'
 import type { NetworkDir } from './network-dir.ts'
+import { explainHttpListenError, explainListenError } from './listen-errors.ts'
 import { loadOrCreateNodeKey } from './node-identity.ts'
 import { registerRelay } from './relay-registry.ts'
 import { keepPolicy, newestPolicy } from './policy-files.ts'
+import { serveBackupReads } from './backup/read-protocol.ts'
+import { startRelayBackups } from './backup/relay-backups.ts'
+import type { ScheduledBackupOptions } from './backup/relay-backups.ts'
+import type { BackupSchedule } from './backup/schedule.ts'
+import type { ConnectionGuardInit } from '../src/net/connection-guard.ts'
+import type { HttpLimits } from './http/serve-types.ts'
 
 export interface RelayServerOptions {
   dir: NetworkDir
@@ -36,6 +44,12 @@ export interface RelayServerOptions {
   certificate?: string
   /** Writes are refused while less than this is free under `data` (default 256 MiB). */
   minFreeBytes?: number
+  /** Backups of this relay's records on a cron schedule (UTC), see relay/backup. */
+  backup?: ScheduledBackupOptions
+  /** Who may hold the relay's libp2p connections (src/net/connection-guard.ts); defaults sized for a small server. */
+  connections?: ConnectionGuardInit
+  /** The HTTP server's connection cap and timeouts (http/connection-cap.ts). */
+  httpLimits?: HttpLimits
 }
 
 export interface RunningRelay {
@@ -57,24 +71,36 @@ export async function startRelayServer (options: RelayServerOptions): Promise<Ru
   const keptPolicy = join(options.data, 'policy.json')
   const { policy, signed } = await newestPolicy(options.dir, [keptPolicy])
   const privateKey = await loadOrCreateNodeKey(join(options.data, 'node.key'))
+  const disk = createDiskGuard({ path: options.data, ...(options.minFreeBytes === undefined ? {} : { minFreeBytes: options.minFreeBytes }) })
   const relay = new RelayNode({
     network: { rootPublicKey, policy, signedPolicy: signed },
     onPolicy: newer => { keepPolicy(keptPolicy, newer).catch(() => {}) },
     certificate: await relayCertificateFor(options, peerIdFromPrivateKey(privateKey)),
     store: createLevelStore({ path: join(options.data, 'records') }),
-    storage: createDiskGuard({ path: options.data, ...(options.minFreeBytes === undefined ? {} : { minFreeBytes: options.minFreeBytes }) }),
+    storage: disk,
     bootstrap: options.bootstrap,
-    node: { privateKey, listen: options.listen }
+    node: { privateKey, listen: options.listen, ...(options.connections === undefined ? {} : { connections: options.connections }) }
   })
-  await relay.start()
-  let http: Awaited<ReturnType<typeof serveHttp>> | undefined
   try {
+    await relay.start()
+  } catch (error) {
+    await relay.stop().catch(() => {})
+    throw explainListenError(error)
+  }
+  let http: Awaited<ReturnType<typeof serveHttp>> | undefined
+  let backups: BackupSchedule | undefined
+  try {
+    // Members with the admin or backup role read what this relay holds (slurp backup create through the mesh).
+    await serveBackupReads(relay.libp2p, { keeper: relay.keeper, rootPublicKey, policy: () => relay.currentPolicy })
+    if (options.backup !== undefined) backups = startRelayBackups({ ...options.backup, relay, privateKey })
     if (options.http !== undefined) {
       const web = options.web === undefined ? undefined : await loadWebAssets(options.web)
-      const app = createRelayApp({ relay, replicationFactor: options.replicationFactor ?? 3, ...(web === undefined ? {} : { web }) })
-      http = await serveHttp(app, options.http)
+      const app = createRelayApp({ relay, metrics: createProcessMetrics({ disk }), replicationFactor: options.replicationFactor ?? 3, ...(web === undefined ? {} : { web }) })
+      const where = options.http
+      http = await serveHttp(app, { ...where, ...(options.httpLimits === undefined ? {} : { limits: options.httpLimits }) }).catch(error => { throw explainHttpListenError(error, where) })
     }
   } catch (error) {
+    backups?.stop()
     await relay.stop()
     throw error
   }
@@ -93,6 +119,9 @@ export async function startRelayServer (options: RelayServerOptions): Promise<Ru
       stopping ??= (async () => {
         await unregister()
         await http?.close()
+        // A backup in progress finishes before the store closes under it.
+        backups?.stop()
+        await backups?.idle()
         await relay.stop()
       })()
       await stopping

@@ -6,7 +6,11 @@ import { DIR_OPTION, dirFrom, printJson } from '../command.ts'
 import type { Command } from '../command.ts'
 import { NetworkDir } from '../network-dir.ts'
 import { hostPort, listFrom } from '../options.ts'
+import { createLogger, logRelayActivity, parseLogLevel } from '../log.ts'
+import { isBrowserDialable } from '../../src/net/browser-dialable.ts'
 import { startRelayServer } from '../relay-server.ts'
+import { RELAY_BACKUP_HELP, RELAY_BACKUP_OPTIONS, scheduledBackupFrom } from '../backup/relay-options.ts'
+import { RELAY_CONNECTION_HELP, RELAY_CONNECTION_OPTIONS, connectionLimitsFrom } from '../connection-options.ts'
 
 export const DEFAULT_LISTEN = ['/ip4/127.0.0.1/tcp/4001', '/ip4/127.0.0.1/tcp/4002/ws']
 export const DEFAULT_HTTP = '127.0.0.1:4080'
@@ -14,7 +18,7 @@ export const DEFAULT_HTTP = '127.0.0.1:4080'
 export const relay: Command = {
   name: 'relay',
   summary: 'run a relay: stores and replicates records it cannot read, serves the DHT and an HTTP API',
-  usage: 'slurp relay [--dir .slurp] [--listen MA]... [--http HOST:PORT|off] [--web DIR|off] [--data PATH] [--bootstrap MA]... [--certificate FILE] [--min-free MB]',
+  usage: 'slurp relay [--dir .slurp] [--listen MA]... [--http HOST:PORT|off] [--web DIR|off] [--data PATH] [--bootstrap MA]... [--certificate FILE] [--min-free MB] [--log-level error|warn|info|debug] [--backup-schedule CRON --backup-dest DIR] [--max-connections N] [--max-connections-per-ip N] [--inbound-rate-per-ip N] [--allow LIST]',
   details: [
     'Defaults: --listen /ip4/127.0.0.1/tcp/4001 and /ip4/127.0.0.1/tcp/4002/ws, --http 127.0.0.1:4080,',
     '--data DIR/relay (its identity and records, LevelDB), --web: the built web app (dist/web)',
@@ -24,6 +28,12 @@ export const relay: Command = {
     'Only relays the network root certified hold records: with the root key in --dir the relay',
     'certifies itself; otherwise pass --certificate (from the admin\'s "slurp certify-relay PEER_ID").',
     'Prints one JSON line {"event":"ready",…} with its peer id and multiaddrs once it serves.',
+    'Logs to stderr (--log-level, SLURP_LOG_LEVEL; default info): at info a summary every 10 s',
+    'of peers joined and left, records stored and rejected (by code); at debug each of them.',
+    'The web app needs a --listen address a browser can dial (/ws, /wss, /webtransport):',
+    'with --web and none, the relay refuses to start (the default web app is left out, with a warning).',
+    RELAY_BACKUP_HELP,
+    RELAY_CONNECTION_HELP,
     'Stops cleanly on SIGINT or SIGTERM (finishes writes, closes the store).'
   ].join('\n'),
   options: {
@@ -34,25 +44,42 @@ export const relay: Command = {
     web: { type: 'string' },
     bootstrap: { type: 'string', short: 'b', multiple: true },
     certificate: { type: 'string' },
-    'min-free': { type: 'string' }
+    'min-free': { type: 'string' },
+    'log-level': { type: 'string' },
+    ...RELAY_BACKUP_OPTIONS,
+    ...RELAY_CONNECTION_OPTIONS
   },
   async run (args, io) {
     const dir = new NetworkDir(dirFrom(args, io))
     const httpValue = (args.values.http as string | undefined) ?? io.env.SLURP_HTTP ?? DEFAULT_HTTP
-    const webValue = (args.values.web as string | undefined) ?? io.env.SLURP_WEB ?? builtWebApp()
+    const chosenWeb = (args.values.web as string | undefined) ?? io.env.SLURP_WEB
+    let webValue = chosenWeb ?? builtWebApp()
+    const listen = listFrom(args, io, 'listen', 'SLURP_LISTEN', DEFAULT_LISTEN)
+    const log = createLogger({ level: parseLogLevel((args.values['log-level'] as string | undefined) ?? io.env.SLURP_LOG_LEVEL), write: line => { io.stderr(line) } })
+    if (httpValue !== 'off' && webValue !== undefined && webValue !== 'off' && !listen.some(isBrowserDialable)) {
+      // The page would load and then reach no relay ("No relay reachable").
+      const why = `no --listen address is one a browser can dial (${listen.join(', ')}): add one such as /ip4/127.0.0.1/tcp/4002/ws`
+      if (chosenWeb !== undefined) throw new UsageError(`--web serves the web app, but ${why}, or pass --web off`)
+      log.warn(`not serving the web app: ${why}`)
+      webValue = undefined
+    }
     const running = await startRelayServer({
       dir,
-      listen: listFrom(args, io, 'listen', 'SLURP_LISTEN', DEFAULT_LISTEN),
+      listen,
       ...(httpValue === 'off' ? {} : { http: hostPort(httpValue, '--http') }),
       data: (args.values.data as string | undefined) ?? io.env.SLURP_DATA ?? join(dir.path, 'relay'),
       bootstrap: listFrom(args, io, 'bootstrap', 'SLURP_BOOTSTRAP', []),
       ...certificateOption((args.values.certificate as string | undefined) ?? io.env.SLURP_RELAY_CERTIFICATE),
       ...minFreeOption((args.values['min-free'] as string | undefined) ?? io.env.SLURP_MIN_FREE_MB),
-      ...(webValue === undefined || webValue === 'off' ? {} : { web: webValue })
+      ...(webValue === undefined || webValue === 'off' ? {} : { web: webValue }),
+      ...scheduledBackupFrom(args.values, io.env, log),
+      ...connectionLimitsFrom(args.values, io.env)
     })
     io.stdout(`${JSON.stringify({ event: 'ready', peerId: running.peerId, multiaddrs: running.multiaddrs, http: running.httpUrl ?? null })}\n`)
+    const activity = logRelayActivity(running.relay, log)
     await new Promise<void>(resolve => {
       const stop = (signal: string): void => {
+        activity.stop()
         io.stderr(`slurp relay: ${signal}: stopping\n`)
         running.stop().then(resolve, error => { io.stderr(`slurp relay: stop failed: ${(error as Error).message}\n`); resolve() })
       }

@@ -18,6 +18,22 @@ export interface ServeOptions {
   readonly port: number
   /** Closes the server when it fires. */
   readonly signal?: AbortSignal
+  /** Connection caps and timeouts; defaults in connection-cap.ts. What each runtime honours: see its serve file. */
+  readonly limits?: HttpLimits
+}
+
+/** How many connections an HTTP server holds, and how long a client may take. */
+export interface HttpLimits {
+  /** Connections held at once; past it the oldest is closed for the newcomer. Default 1,024. */
+  readonly maxConnections?: number
+  /** Connections one address (an IPv6 /64) may hold; loopback and private addresses only count in the total. Default 64. */
+  readonly maxConnectionsPerIp?: number
+  /** A request's headers must have arrived within this. Default 10 s. */
+  readonly headersTimeoutMs?: number
+  /** A whole request, headers and body, must have arrived within this. Default 30 s. */
+  readonly requestTimeoutMs?: number
+  /** An idle keep-alive connection is closed after this. Default 5 s. */
+  readonly keepAliveTimeoutMs?: number
 }
 
 export interface HttpServer {

@@ -1,4 +1,5 @@
 import { UnsupportedRuntimeError, throwIfAborted } from '../../src/errors.ts'
+import { resolveHttpLimits } from './connection-cap.ts'
 import { closeOnAbort, serverUrl } from './serve-types.ts'
 import type { FetchApp, HttpServer, ServeOptions } from './serve-types.ts'
 
@@ -9,10 +10,18 @@ interface BunServer {
   stop (closeActiveConnections?: boolean): Promise<void> | void
 }
 interface BunGlobal {
-  serve (options: { hostname: string, port: number, fetch: (request: Request, server: BunServer) => Response | Promise<Response> }): BunServer
+  serve (options: { hostname: string, port: number, idleTimeout?: number, fetch: (request: Request, server: BunServer) => Response | Promise<Response> }): BunServer
 }
 
-/** Serves a fetch-style app (hono) with Bun.serve. */
+/**
+ * Serves a fetch-style app (hono) with Bun.serve. Of ServeOptions.limits,
+ * Bun.serve offers only an inactivity timeout (idleTimeout, whole seconds,
+ * at most 255): it gets headersTimeoutMs, so a client that sends nothing for
+ * that long is cut. Bun.serve has no connection cap and no per-request
+ * deadline (a sender that trickles a byte a second is not cut): behind the
+ * open internet, put a Bun relay's HTTP behind a proxy that caps connections,
+ * or run the relay on Node.
+ */
 export async function serveHttp (app: FetchApp, options: ServeOptions): Promise<HttpServer> {
   throwIfAborted(options.signal)
   const bun = (globalThis as { Bun?: BunGlobal }).Bun
@@ -20,6 +29,7 @@ export async function serveHttp (app: FetchApp, options: ServeOptions): Promise<
   const server = bun.serve({
     hostname: options.hostname,
     port: options.port,
+    idleTimeout: Math.min(255, Math.max(1, Math.round(resolveHttpLimits(options.limits).headersTimeoutMs / 1000))),
     // The client's address, for the gateway's per-address rate limit.
     fetch: async (request, bunServer) => await app.fetch(request, { remoteAddress: bunServer.requestIP(request)?.address })
   })

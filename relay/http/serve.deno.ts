@@ -12,7 +12,12 @@ interface DenoGlobal {
   serve (options: { hostname: string, port: number, onListen?: (addr: { port: number }) => void }, handler: (request: Request, info: { remoteAddr?: { hostname?: string } }) => Response | Promise<Response>): DenoServer
 }
 
-/** Serves a fetch-style app (hono) with Deno.serve. */
+/**
+ * Serves a fetch-style app (hono) with Deno.serve. ServeOptions.limits is not
+ * honoured: Deno.serve offers no connection cap, header or request timeout to
+ * set. Behind the open internet, put a Deno relay's HTTP behind a proxy that
+ * caps connections and times out slow clients, or run the relay on Node.
+ */
 export async function serveHttp (app: FetchApp, options: ServeOptions): Promise<HttpServer> {
   throwIfAborted(options.signal)
   const deno = (globalThis as { Deno?: DenoGlobal }).Deno

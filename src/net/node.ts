@@ -5,13 +5,15 @@ import { identify } from '@libp2p/identify'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
-import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, Libp2p, PrivateKey } from '@libp2p/interface'
 import { createLibp2p } from 'libp2p'
 import { noiseCrypto } from '#noise-crypto'
 import { DEFAULT_PEER_LISTEN, DEFAULT_RELAY_LISTEN, defaultTransports } from '#transports'
 import type { TransportFactory } from '#transports'
 import { relayAgentVersion } from '../trust/relay-certificate.ts'
 import type { RelayCertificate } from '../trust/relay-certificate.ts'
+import { ConnectionGuard } from './connection-guard.ts'
+import type { ConnectionGuardInit } from './connection-guard.ts'
 import { attachRelayRoster } from './relay-roster.ts'
 
 export const DHT_PROTOCOL = '/slurp/kad/1.0.0'
@@ -37,6 +39,13 @@ export interface SlurpNodeInit {
   rootPublicKey?: Uint8Array
   /** Relays: the root's certificate for this node's peer id, announced through identify. */
   relayCertificate?: RelayCertificate
+  /**
+   * Relays: who may hold connections (totals, per host and subnet, slots kept
+   * for certified relays, allow and deny lists), idle pruning and liveness
+   * pings; see connection-guard.ts. Defaults sized for a small server.
+   * Peers keep js-libp2p's defaults.
+   */
+  connections?: ConnectionGuardInit
 }
 
 // A type alias, not an interface: libp2p's ServiceMap needs an index signature.
@@ -45,6 +54,8 @@ export type SlurpServices = {
   identify: unknown
   ping: unknown
   relay?: unknown
+  /** Relays only. */
+  connectionGuard?: ConnectionGuard
 }
 
 export type SlurpLibp2p = Libp2p<SlurpServices>
@@ -67,6 +78,11 @@ export async function createSlurpNode (init: SlurpNodeInit): Promise<SlurpLibp2p
       allowQueryWithZeroPeers: false
     })
   }
+  // A relay's connection policy is its own (js-libp2p's defaults suit a home node: issue 14 §1).
+  const guard = relay ? new ConnectionGuard(init.connections) : undefined
+  if (guard !== undefined) services.connectionGuard = guard.service()
+  const gating = guard?.libp2pOptions(init.connectionGater as ConnectionGater | undefined) ??
+    (init.connectionGater === undefined ? {} : { connectionGater: init.connectionGater })
   if (relay) {
     services.relay = circuitRelayServer({
       // libp2p's default of 15 reservations for 2 h suits a home node, not a relay.
@@ -82,11 +98,14 @@ export async function createSlurpNode (init: SlurpNodeInit): Promise<SlurpLibp2p
     },
     transports: init.transports ?? defaultTransports(),
     connectionEncrypters: [noise(noiseCrypto === undefined ? {} : { crypto: noiseCrypto })],
-    streamMuxers: [yamux()],
-    ...(init.connectionGater === undefined ? {} : { connectionGater: init.connectionGater }),
+    // Relays leave keep-alive to their peers and to the guard's pinger: yamux's own ping
+    // every 30 s on every connection is a frame and a write per connection for nothing.
+    streamMuxers: [yamux(relay && guard?.pinger !== undefined ? { enableKeepAlive: false } : {})],
+    ...gating,
     ...(init.relayCertificate === undefined ? {} : { nodeInfo: { userAgent: relayAgentVersion(init.relayCertificate) } }),
     services
   })
-  if (init.rootPublicKey !== undefined) attachRelayRoster(node, { rootPublicKey: init.rootPublicKey })
+  const roster = init.rootPublicKey === undefined ? undefined : attachRelayRoster(node, { rootPublicKey: init.rootPublicKey })
+  guard?.attach(node, roster)
   return node as unknown as SlurpLibp2p
 }

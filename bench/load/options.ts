@@ -1,0 +1,71 @@
+import type { Target } from './protocol.ts'
+
+export interface LoadOptions {
+  readonly targets: readonly Target[]
+  readonly clients: number
+  /** Client processes the clients are spread over. */
+  readonly processes: number
+  /** Seconds of steady load, after every client joined. */
+  readonly durationS: number
+  /** Clients joining per second, all processes together. */
+  readonly rampPerSecond: number
+  /** Each client runs an operation about this often. */
+  readonly opIntervalMs: number
+  /** Fresh connections per second from the flood (0: none). */
+  readonly floodRate: number
+  /** Slow-body HTTP connections held against the relay during the steady phase (0: none). */
+  readonly slowHttp: number
+  readonly quick: boolean
+  readonly jsonPath?: string
+}
+
+export const USAGE = [
+  'usage: npm run bench:load -- [--clients N] [--duration SECONDS] [--flood-rate N] [--target slurp|vanilla|both]',
+  '                             [--processes N] [--ramp N] [--op-interval MS] [--slow-http N] [--quick] [--json FILE]',
+  'Defaults: 1,000 clients over 4 processes joining 25/s, an operation per client every 5 s, a flood of 5',
+  'connections/s, 600 s of steady load, against slurp and then a plain js-libp2p relay.',
+  '--quick: 100 clients over 2 processes, 20 s.'
+].join('\n')
+
+export class LoadUsageError extends Error {}
+
+export function parseLoadOptions (argv: readonly string[]): LoadOptions {
+  const quick = argv.includes('--quick') || (process.env.BENCH_QUICK ?? '') !== ''
+  const values = new Map<string, string>()
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    if (arg === '--quick') continue
+    if (!arg.startsWith('--')) throw new LoadUsageError(`unknown argument "${arg}"`)
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined]
+    const value = inline ?? argv[++i]
+    if (value === undefined) throw new LoadUsageError(`--${name} needs a value`)
+    values.set(name, value)
+  }
+  const number = (name: string, fallback: number, min: number): number => {
+    const text = values.get(name)
+    values.delete(name)
+    if (text === undefined) return fallback
+    const value = Number(text)
+    if (!Number.isFinite(value) || value < min) throw new LoadUsageError(`--${name} takes a number ≥ ${min}, not "${text}"`)
+    return value
+  }
+  const target = values.get('target') ?? 'both'
+  values.delete('target')
+  if (!['slurp', 'vanilla', 'both'].includes(target)) throw new LoadUsageError('--target takes slurp, vanilla or both')
+  const jsonPath = values.get('json')
+  values.delete('json')
+  const options: LoadOptions = {
+    targets: target === 'both' ? ['slurp', 'vanilla'] : [target as Target],
+    clients: Math.floor(number('clients', quick ? 100 : 1000, 1)),
+    processes: Math.floor(number('processes', quick ? 2 : 4, 1)),
+    durationS: number('duration', quick ? 20 : 600, 1),
+    rampPerSecond: number('ramp', 25, 0.1),
+    opIntervalMs: number('op-interval', 5000, 10),
+    floodRate: number('flood-rate', 5, 0),
+    slowHttp: Math.floor(number('slow-http', 0, 0)),
+    quick,
+    ...(jsonPath === undefined ? {} : { jsonPath })
+  }
+  if (values.size > 0) throw new LoadUsageError(`unknown option --${[...values.keys()][0] as string}`)
+  return options
+}

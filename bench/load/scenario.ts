@@ -1,0 +1,301 @@
+import { fork } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { loadavg } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { percentile } from '../stats.ts'
+import type { LoadOptions } from './options.ts'
+import { rssSlopeMbPerMin, sampleProcess } from './process-stats.ts'
+import type { ProcessSample } from './process-stats.ts'
+import { OP_KINDS } from './protocol.ts'
+import type { ClientReport, ClientStart, FloodReport, FloodStart, Target } from './protocol.ts'
+import { startRelayUnderLoad } from './relays.ts'
+
+const MB = 1024 * 1024
+
+export interface Percentiles { readonly count: number, readonly p50: number, readonly p99: number, readonly max: number }
+
+export interface LoadResult {
+  readonly target: Target
+  readonly clients: number
+  readonly connectedAfterRamp: number
+  /** Clients connected at the end of the steady phase. */
+  readonly held: number
+  /** Clients that gave up after three failed dials. */
+  readonly refused: number
+  readonly failedDials: number
+  /** Why dials failed, by error name. */
+  readonly dialErrors: Record<string, number>
+  /** Client connections the relay closed while they ran. */
+  readonly dropped: number
+  readonly rampSeconds: number
+  readonly steadySeconds: number
+  readonly flood: { readonly attempted: number, readonly admitted: number, readonly refused: number, readonly errors: Record<string, number> }
+  readonly ops: Percentiles & { readonly byKind: Record<string, Percentiles>, readonly errors: Record<string, number> }
+  readonly health: Percentiles & { readonly failed: number }
+  readonly rss: { readonly startMb: number, readonly afterRampMb: number, readonly endMb: number, readonly afterMb: number, readonly slopeMbPerMin: number, readonly perConnectionKb: number }
+  readonly fds: { readonly start: number, readonly peak: number, readonly after: number }
+  /** The relay's CPU use during the steady phase, in % of one core. */
+  readonly cpuPercent: number
+  /** The client processes' CPU use during the steady phase, in % of one core, all together. */
+  readonly clientCpuPercent: number
+  /** The worst p99 event-loop delay of a client process during the steady phase (what a busy client adds to its latencies). */
+  readonly clientLagP99Ms: number
+  /** The machine's 1-minute load average when the run began and ended (2 cores here; other work shows up). */
+  readonly loadAverage: readonly [number, number]
+  readonly slowHttp?: { readonly open: number, readonly closedByServer: number }
+}
+
+const CLIENT_CHILD = fileURLToPath(new URL('./client-child.ts', import.meta.url))
+const FLOOD_CHILD = fileURLToPath(new URL('./flood-child.ts', import.meta.url))
+const SLOW_HTTP_CHILD = fileURLToPath(new URL('./slow-http-child.ts', import.meta.url))
+// One slow-HTTP process per this many sockets: a process may hold 20,000 descriptors here.
+const SOCKETS_PER_SLOW_CHILD = 10_000
+
+/**
+ * One run against one relay: it starts alone, clients join at the ramp rate
+ * while the flood runs, every client works for the steady phase while
+ * /health is probed every 100 ms and the relay's RSS, descriptors and CPU
+ * are sampled every 5 s, then every client leaves and the relay's
+ * descriptors are watched until they are back where they started (60 s at
+ * most).
+ */
+export async function runScenario (target: Target, options: LoadOptions, say: (line: string) => void): Promise<LoadResult> {
+  say(`${target}: starting the relay${target === 'slurp' ? ' (slurp init, sealing a record per client, slurp relay)' : ''}`)
+  const loadBefore = loadavg()[0] as number
+  const relay = await startRelayUnderLoad(target, options.clients)
+  const children: ChildProcess[] = []
+  try {
+    await sleep(3000)
+    const start = await sampleProcess(relay.pid)
+    const samples: ProcessSample[] = [start]
+    const sampler = setInterval(() => { sampleProcess(relay.pid).then(s => samples.push(s), () => {}) }, 5000)
+
+    const health: Array<{ at: number, ms: number, ok: boolean }> = []
+    const probing = { on: true }
+    const prober = (async () => {
+      while (probing.on) {
+        const began = performance.now()
+        let ok = false
+        try {
+          const response = await fetch(`${relay.http}/health`, { signal: AbortSignal.timeout(2000) })
+          await response.arrayBuffer()
+          ok = response.ok
+        } catch {}
+        health.push({ at: Date.now(), ms: performance.now() - began, ok })
+        await sleep(Math.max(0, 100 - (performance.now() - began)))
+      }
+    })()
+
+    // Clients, spread over the processes.
+    const reports = new Map<ChildProcess, ClientReport>()
+    const clientLag: Array<{ at: number, ms: number }> = []
+    const clientChildren: ChildProcess[] = []
+    const opSamples: Array<readonly [number, number, number]> = []
+    const opErrors: Array<{ at: number, errors: Record<string, number> }> = []
+    const dialErrors: Record<string, number> = {}
+    const perProcess = Math.ceil(options.clients / options.processes)
+    for (let first = 0; first < options.clients; first += perProcess) {
+      const count = Math.min(perProcess, options.clients - first)
+      const child = forkChild(CLIENT_CHILD)
+      children.push(child)
+      clientChildren.push(child)
+      child.on('message', message => {
+        const report = message as ClientReport
+        if (report.type !== 'report') return
+        reports.set(child, report)
+        clientLag.push({ at: Date.now(), ms: report.lagP99Ms })
+        for (const sample of report.samples) opSamples.push(sample)
+        const dials = Object.entries(report.errors).filter(([name]) => name.startsWith('dial: '))
+        for (const [name, n] of dials) dialErrors[name.slice(6)] = (dialErrors[name.slice(6)] ?? 0) + n
+        const ops = Object.fromEntries(Object.entries(report.errors).filter(([name]) => !name.startsWith('dial: ')))
+        if (Object.keys(ops).length > 0) opErrors.push({ at: Date.now(), errors: ops })
+      })
+      const init: ClientStart = {
+        type: 'start',
+        target,
+        relay: relay.address,
+        first,
+        clients: count,
+        rampPerSecond: options.rampPerSecond / options.processes,
+        opIntervalMs: options.opIntervalMs,
+        ...(relay.records === undefined ? {} : { records: relay.records.slice(first, first + count) })
+      }
+      child.send(init)
+    }
+    const total = (field: 'connected' | 'refused' | 'failedDials' | 'dropped'): number => [...reports.values()].reduce((sum, r) => sum + r[field], 0)
+
+    let flood: FloodReport = { type: 'flood-report', attempted: 0, admitted: 0, refused: 0, errors: {} }
+    const floodErrors: Record<string, number> = {}
+    let floodChild: ChildProcess | undefined
+    if (options.floodRate > 0) {
+      floodChild = forkChild(FLOOD_CHILD)
+      children.push(floodChild)
+      floodChild.on('message', message => {
+        const report = message as FloodReport
+        if (report.type !== 'flood-report') return
+        flood = report
+        for (const [name, n] of Object.entries(report.errors)) floodErrors[name] = (floodErrors[name] ?? 0) + n
+      })
+      const init: FloodStart = { type: 'flood', relay: relay.address, rate: options.floodRate, holdMs: 2000 }
+      floodChild.send(init)
+    }
+
+    const rampBegan = Date.now()
+    const rampLimitMs = (options.clients / options.rampPerSecond) * 1000 + 60_000
+    let lastSay = 0
+    while (Date.now() - rampBegan < rampLimitMs) {
+      await sleep(1000)
+      const joined = total('connected') + total('refused')
+      if (Date.now() - lastSay > 10_000) {
+        lastSay = Date.now()
+        const lagMs = clientLag.filter(l => l.at >= Date.now() - 10_000).reduce((max, l) => Math.max(max, l.ms), 0)
+        say(`${target}: ${total('connected')} of ${options.clients} clients connected, ${total('refused')} refused, ${total('failedDials')} failed dials; client event-loop delay p99 ${lagMs.toFixed(0)} ms`)
+      }
+      if (joined >= options.clients) break
+    }
+    // The last reports come every 2 s: wait for one more round.
+    await sleep(2500)
+    const rampSeconds = (Date.now() - rampBegan) / 1000
+    const connectedAfterRamp = total('connected')
+    const afterRamp = await sampleProcess(relay.pid)
+    samples.push(afterRamp)
+
+    const slowChildren: ChildProcess[] = []
+    const slowReports = new Map<ChildProcess, { open: number, closedByServer: number }>()
+    for (let left = options.slowHttp; left > 0; left -= SOCKETS_PER_SLOW_CHILD) {
+      const child = forkChild(SLOW_HTTP_CHILD)
+      slowChildren.push(child)
+      children.push(child)
+      child.on('message', message => {
+        const report = message as { type: string, open: number, closedByServer: number }
+        if (report.type === 'slow-http-report') slowReports.set(child, report)
+      })
+      child.send({ type: 'slow-http', url: relay.http, count: Math.min(left, SOCKETS_PER_SLOW_CHILD), perSecond: 2000 })
+    }
+
+    say(`${target}: ${connectedAfterRamp} clients connected after ${rampSeconds.toFixed(0)} s; steady load for ${options.durationS} s`)
+    const clientPids = clientChildren.map(child => child.pid as number)
+    const clientCpuBefore = await clientCpuMs(clientPids)
+    const steadyBegan = Date.now()
+    while (Date.now() - steadyBegan < options.durationS * 1000) {
+      await sleep(Math.min(10_000, options.durationS * 1000 - (Date.now() - steadyBegan)))
+      const recent = health.filter(h => h.at >= Date.now() - 10_000)
+      const rss = samples.at(-1)?.rssBytes ?? 0
+      say(`${target}: ${((Date.now() - steadyBegan) / 1000).toFixed(0)} s: ${total('connected')} connected, ${opSamples.filter(s => s[0] >= Date.now() - 10_000).length} ops in 10 s, /health p99 ${percentile(recent.map(h => h.ms), 99).toFixed(1)} ms, RSS ${(rss / MB).toFixed(0)} MB${await heapOf(relay.http)}`)
+    }
+    const steadyEnded = Date.now()
+    const clientCpuPercent = (await clientCpuMs(clientPids) - clientCpuBefore) / (steadyEnded - steadyBegan) * 100
+    const held = total('connected')
+    const end = await sampleProcess(relay.pid)
+    samples.push(end)
+    const slowHttp = options.slowHttp > 0
+      ? { open: [...slowReports.values()].reduce((s, r) => s + r.open, 0), closedByServer: [...slowReports.values()].reduce((s, r) => s + r.closedByServer, 0) }
+      : undefined
+
+    // Everyone leaves.
+    say(`${target}: clients leaving`)
+    probing.on = false
+    await prober
+    clearInterval(sampler)
+    const refused = total('refused')
+    const failedDials = total('failedDials')
+    const dropped = total('dropped')
+    await Promise.all(children.map(async child => await stopChild(child)))
+    children.length = 0
+    let after = await sampleProcess(relay.pid)
+    const settleBegan = Date.now()
+    while (after.fds > start.fds && Date.now() - settleBegan < 60_000) {
+      await sleep(1000)
+      after = await sampleProcess(relay.pid)
+    }
+
+    const steady = (at: number): boolean => at >= steadyBegan && at <= steadyEnded
+    const steadyOps = opSamples.filter(s => steady(s[0]))
+    const steadySamples = samples.filter(s => steady(s.at))
+    const errors: Record<string, number> = {}
+    for (const entry of opErrors) if (steady(entry.at)) for (const [name, n] of Object.entries(entry.errors)) errors[name] = (errors[name] ?? 0) + n
+    const steadyHealth = health.filter(h => steady(h.at))
+    const cpuSpan = steadySamples.length >= 2 ? (steadySamples.at(-1) as ProcessSample) : undefined
+    const cpuFirst = steadySamples[0]
+    return {
+      target,
+      connectedAfterRamp,
+      held,
+      refused,
+      failedDials,
+      dialErrors,
+      dropped,
+      loadAverage: [loadBefore, loadavg()[0] as number],
+      rampSeconds,
+      steadySeconds: (steadyEnded - steadyBegan) / 1000,
+      flood: { attempted: flood.attempted, admitted: flood.admitted, refused: flood.refused, errors: floodErrors },
+      ops: {
+        ...percentiles(steadyOps.map(s => s[1])),
+        byKind: Object.fromEntries(OP_KINDS.map((kind, index) => [kind, percentiles(steadyOps.filter(s => s[2] === index).map(s => s[1]))])),
+        errors
+      },
+      health: { ...percentiles(steadyHealth.map(h => h.ms)), failed: steadyHealth.filter(h => !h.ok).length },
+      rss: {
+        startMb: start.rssBytes / MB,
+        afterRampMb: afterRamp.rssBytes / MB,
+        endMb: end.rssBytes / MB,
+        afterMb: after.rssBytes / MB,
+        slopeMbPerMin: rssSlopeMbPerMin(steadySamples),
+        perConnectionKb: connectedAfterRamp === 0 ? Number.NaN : (afterRamp.rssBytes - start.rssBytes) / 1024 / connectedAfterRamp
+      },
+      fds: { start: start.fds, peak: Math.max(...samples.map(s => s.fds)), after: after.fds },
+      clients: options.clients,
+      clientCpuPercent,
+      clientLagP99Ms: clientLag.filter(l => steady(l.at)).reduce((max, l) => Math.max(max, l.ms), 0),
+      cpuPercent: cpuSpan === undefined || cpuFirst === undefined || cpuSpan.at === cpuFirst.at ? Number.NaN : (cpuSpan.cpuMs - cpuFirst.cpuMs) / (cpuSpan.at - cpuFirst.at) * 100,
+      ...(slowHttp === undefined ? {} : { slowHttp })
+    }
+  } finally {
+    await Promise.all(children.map(async child => await stopChild(child)))
+    await relay.stop()
+  }
+}
+
+/** The JS heap and the memory outside it (Buffers, ArrayBuffers) from the relay's /metrics, when it has them. */
+async function heapOf (http: string): Promise<string> {
+  try {
+    const text = await (await fetch(`${http}/metrics`, { signal: AbortSignal.timeout(2000) })).text()
+    const value = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? Number.NaN)
+    const heap = value('nodejs_heap_size_used_bytes')
+    const external = value('nodejs_external_memory_bytes')
+    return Number.isNaN(heap) ? '' : ` (JS heap ${(heap / MB).toFixed(0)} MB, external ${(external / MB).toFixed(0)} MB)`
+  } catch {
+    return ''
+  }
+}
+
+async function clientCpuMs (pids: readonly number[]): Promise<number> {
+  const samples = await Promise.all(pids.map(async pid => await sampleProcess(pid).then(s => s.cpuMs, () => 0)))
+  return samples.reduce((a, b) => a + b, 0)
+}
+
+function percentiles (values: readonly number[]): Percentiles {
+  return { count: values.length, p50: percentile(values, 50), p99: percentile(values, 99), max: values.length === 0 ? Number.NaN : values.reduce((a, b) => Math.max(a, b), -Infinity) }
+}
+
+function forkChild (path: string): ChildProcess {
+  return fork(path, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+}
+
+/** Asks a child to stop and waits for it to exit (killing it after 60 s). */
+async function stopChild (child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>(resolve => child.once('exit', () => { resolve() }))
+  try {
+    child.send({ type: 'stop' })
+  } catch {
+    child.kill('SIGKILL')
+  }
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  await exited
+  clearTimeout(timer)
+}
+
+async function sleep (ms: number): Promise<void> {
+  await new Promise(resolve => setTimeout(resolve, ms))
+}
