@@ -30,7 +30,8 @@ import type { ClientReport, ClientStart, OpKind } from './protocol.ts'
  * closes every node and exits.
  */
 const REPORT_MS = 2000
-const DIAL_ATTEMPTS = 3
+/** A client redials as a browser tab's peer does (it redials every 2 s, for ever); it gives up after this many. */
+const DIAL_ATTEMPTS = 8
 const OP_TIMEOUT_MS = 10_000
 
 interface Client {
@@ -93,7 +94,7 @@ async function join (index: number): Promise<void> {
         client.stopped = true
         return
       }
-      await sleep(1000)
+      await sleep(Math.min(1000 * 2 ** (attempt - 1), 8000))
     }
   }
   node.addEventListener('connection:close', event => {
@@ -161,6 +162,7 @@ async function newClient (): Promise<Libp2p> {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
+    ...(process.env.LOAD_CLIENT_PING_MS === undefined ? {} : { connectionMonitor: { pingInterval: Number(process.env.LOAD_CLIENT_PING_MS) } }),
     services: { identify: identify(), ping: ping() }
   })
   return node

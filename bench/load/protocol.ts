@@ -44,7 +44,7 @@ export interface ClientReport {
   readonly connected: number
   /** Clients that gave up dialling the relay. */
   readonly refused: number
-  /** Dial attempts that failed (each client tries up to three times). */
+  /** Dial attempts that failed (each client tries up to eight times, backing off from 1 s to 8 s). */
   readonly failedDials: number
   /** Connections to the relay that closed while the client ran. */
   readonly dropped: number

@@ -39,9 +39,10 @@ export interface RelayUnderLoad {
  * relay` with its defaults, LevelDB in a temporary folder, logs at warn), for
  * the reference vanilla-relay.ts.
  */
-export async function startRelayUnderLoad (target: Target, clients: number): Promise<RelayUnderLoad> {
+export async function startRelayUnderLoad (target: Target, clients: number, heapMb: number): Promise<RelayUnderLoad> {
+  const nodeArgs = [...(heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : []), ...RELAY_NODE_ARGS]
   if (target === 'vanilla') {
-    const child = spawn(process.execPath, [...RELAY_NODE_ARGS, ...SOURCE, fileURLToPath(new URL('./vanilla-relay.ts', import.meta.url))], { cwd: REPOSITORY, env: RELAY_ENV, stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [...nodeArgs, ...SOURCE, fileURLToPath(new URL('./vanilla-relay.ts', import.meta.url))], { cwd: REPOSITORY, env: RELAY_ENV, stdio: ['ignore', 'pipe', 'inherit'] })
     const ready = await readyLine(child)
     return { target, pid: child.pid as number, address: withPeer(ready), http: ready.http as string, stop: async () => { await terminate(child) } }
   }
@@ -49,7 +50,7 @@ export async function startRelayUnderLoad (target: Target, clients: number): Pro
   try {
     await cli(['init', '--dir', dir])
     const records = await sealClientRecords(new NetworkDir(dir), clients)
-    const child = spawn(process.execPath, [...RELAY_NODE_ARGS, ...SOURCE, 'relay/cli.ts', 'relay', '--dir', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--http', '127.0.0.1:0', '--web', 'off', '--log-level', 'warn'], {
+    const child = spawn(process.execPath, [...nodeArgs, ...SOURCE, 'relay/cli.ts', 'relay', '--dir', dir, '--listen', '/ip4/127.0.0.1/tcp/0', '--http', '127.0.0.1:0', '--web', 'off', '--log-level', 'warn'], {
       cwd: REPOSITORY,
       env: RELAY_ENV,
       stdio: ['ignore', 'pipe', 'inherit']

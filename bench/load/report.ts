@@ -33,7 +33,7 @@ export function renderTable (results: readonly LoadResult[]): string {
   const rows: Array<[string, ...string[]]> = [
     ['clients connected after the ramp', ...results.map(r => `${r.connectedAfterRamp} / ${r.clients}`)],
     ['clients held at the end', ...results.map(r => `${r.held}`)],
-    ['clients refused (3 dials failed)', ...results.map(r => `${r.refused} (${r.failedDials} failed dials)`)],
+    ['clients refused (8 dials failed)', ...results.map(r => `${r.refused} (${r.failedDials} failed dials)`)],
     ['client connections dropped', ...results.map(r => `${r.dropped}`)],
     ['flood dials admitted / attempted', ...results.map(r => `${r.flood.admitted} / ${r.flood.attempted}`)],
     ['op p50', ...results.map(r => ms(r.ops.p50))],
@@ -51,11 +51,12 @@ export function renderTable (results: readonly LoadResult[]): string {
     ['client event-loop delay p99 (worst)', ...results.map(r => ms(r.clientLagP99Ms))],
     ['RSS start → after ramp → end → after', ...results.map(r => `${r.rss.startMb.toFixed(0)} → ${r.rss.afterRampMb.toFixed(0)} → ${r.rss.endMb.toFixed(0)} → ${r.rss.afterMb.toFixed(0)} MB`)],
     ['RSS per connected client', ...results.map(r => `${r.rss.perConnectionKb.toFixed(0)} KB`)],
+    ['JS heap before → lowest under load', ...results.map(r => Number.isNaN(r.rss.heapStartMb) ? '—' : `${r.rss.heapStartMb.toFixed(0)} → ${r.rss.heapLowMb.toFixed(0)} MB (${r.rss.heapPerConnectionKb.toFixed(0)} KB/client)`)],
     ['RSS slope (steady)', ...results.map(r => `${r.rss.slopeMbPerMin.toFixed(2)} MB/min`)],
     ['descriptors start → peak → after', ...results.map(r => `${r.fds.start} → ${r.fds.peak} → ${r.fds.after}`)],
     ['machine load average, start → end', ...results.map(r => `${r.loadAverage[0].toFixed(1)} → ${r.loadAverage[1].toFixed(1)}`)]
   ]
-  if (results.some(r => r.slowHttp !== undefined)) rows.push(['slow HTTP sockets open / closed by server', ...results.map(r => r.slowHttp === undefined ? '—' : `${r.slowHttp.open} / ${r.slowHttp.closedByServer}`)])
+  if (results.some(r => r.slowHttp !== undefined)) rows.push(['slow HTTP sockets tried (connected or connecting) / closed by the relay', ...results.map(r => r.slowHttp === undefined ? '—' : `${r.slowHttp.open} / ${r.slowHttp.closedByServer}`)])
   const slurp = results.find(r => r.target === 'slurp')
   const vanilla = results.find(r => r.target === 'vanilla')
   const header: [string, ...string[]] = ['', ...results.map(r => r.target)]

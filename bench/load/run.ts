@@ -28,7 +28,8 @@ process.stdout.write(`${renderMachine(await describeMachine(), options.quick)}\n
 process.stdout.write(`# Load: ${options.clients} clients over ${options.processes} processes joining ${options.rampPerSecond}/s, ` +
   `an operation each every ${options.opIntervalMs / 1000} s (40 % DHT lookups, 40 % record reads, 20 % writes), ` +
   `a flood of ${options.floodRate} fresh connections/s, ${options.durationS} s steady` +
-  `${options.slowHttp > 0 ? `, ${options.slowHttp} slow-body HTTP connections` : ''}; everything on 127.0.0.1\n\n`)
+  `${options.slowHttp > 0 ? `, ${options.slowHttp} slow-body HTTP connections` : ''}; ` +
+  `relays ${options.relayHeapMb > 0 ? `with --max-old-space-size=${options.relayHeapMb}` : 'with V8\'s default heap size'}; everything on 127.0.0.1\n\n`)
 
 const results: LoadResult[] = []
 for (const target of options.targets) {

@@ -20,7 +20,7 @@ export interface LoadResult {
   readonly connectedAfterRamp: number
   /** Clients connected at the end of the steady phase. */
   readonly held: number
-  /** Clients that gave up after three failed dials. */
+  /** Clients that gave up after eight failed dials (about two minutes of trying). */
   readonly refused: number
   readonly failedDials: number
   /** Why dials failed, by error name. */
@@ -32,7 +32,18 @@ export interface LoadResult {
   readonly flood: { readonly attempted: number, readonly admitted: number, readonly refused: number, readonly errors: Record<string, number> }
   readonly ops: Percentiles & { readonly byKind: Record<string, Percentiles>, readonly errors: Record<string, number> }
   readonly health: Percentiles & { readonly failed: number }
-  readonly rss: { readonly startMb: number, readonly afterRampMb: number, readonly endMb: number, readonly afterMb: number, readonly slopeMbPerMin: number, readonly perConnectionKb: number }
+  readonly rss: {
+    readonly startMb: number
+    readonly afterRampMb: number
+    readonly endMb: number
+    readonly afterMb: number
+    readonly slopeMbPerMin: number
+    readonly perConnectionKb: number
+    /** Slurp only (from its /metrics): the JS heap before anyone connected, the lowest under load, and the difference per held client. */
+    readonly heapStartMb: number
+    readonly heapLowMb: number
+    readonly heapPerConnectionKb: number
+  }
   readonly fds: { readonly start: number, readonly peak: number, readonly after: number }
   /** The relay's CPU use during the steady phase, in % of one core. */
   readonly cpuPercent: number
@@ -62,12 +73,15 @@ const SOCKETS_PER_SLOW_CHILD = 10_000
 export async function runScenario (target: Target, options: LoadOptions, say: (line: string) => void): Promise<LoadResult> {
   say(`${target}: starting the relay${target === 'slurp' ? ' (slurp init, sealing a record per client, slurp relay)' : ''}`)
   const loadBefore = loadavg()[0] as number
-  const relay = await startRelayUnderLoad(target, options.clients)
+  const relay = await startRelayUnderLoad(target, options.clients, options.relayHeapMb)
   const children: ChildProcess[] = []
   try {
     await sleep(3000)
     const start = await sampleProcess(relay.pid)
     const samples: ProcessSample[] = [start]
+    // The relay's JS heap before anyone connects, and the lowest seen under load (after a collection: what it keeps alive).
+    const heapStart = (await heapOf(relay.http))?.heap ?? Number.NaN
+    let heapLow = Infinity
     const sampler = setInterval(() => { sampleProcess(relay.pid).then(s => samples.push(s), () => {}) }, 5000)
 
     const health: Array<{ at: number, ms: number, ok: boolean }> = []
@@ -141,7 +155,7 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
     }
 
     const rampBegan = Date.now()
-    const rampLimitMs = (options.clients / options.rampPerSecond) * 1000 + 60_000
+    const rampLimitMs = (options.clients / options.rampPerSecond) * 1000 + 150_000
     let lastSay = 0
     while (Date.now() - rampBegan < rampLimitMs) {
       await sleep(1000)
@@ -181,7 +195,10 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
       await sleep(Math.min(10_000, options.durationS * 1000 - (Date.now() - steadyBegan)))
       const recent = health.filter(h => h.at >= Date.now() - 10_000)
       const rss = samples.at(-1)?.rssBytes ?? 0
-      say(`${target}: ${((Date.now() - steadyBegan) / 1000).toFixed(0)} s: ${total('connected')} connected, ${opSamples.filter(s => s[0] >= Date.now() - 10_000).length} ops in 10 s, /health p99 ${percentile(recent.map(h => h.ms), 99).toFixed(1)} ms, RSS ${(rss / MB).toFixed(0)} MB${await heapOf(relay.http)}`)
+      const heap = await heapOf(relay.http)
+      if (heap !== undefined) heapLow = Math.min(heapLow, heap.heap)
+      const heapText = heap === undefined ? '' : ` (JS heap ${(heap.heap / MB).toFixed(0)} MB, external ${(heap.external / MB).toFixed(0)} MB)`
+      say(`${target}: ${((Date.now() - steadyBegan) / 1000).toFixed(0)} s: ${total('connected')} connected, ${opSamples.filter(s => s[0] >= Date.now() - 10_000).length} ops in 10 s, /health p99 ${percentile(recent.map(h => h.ms), 99).toFixed(1)} ms, RSS ${(rss / MB).toFixed(0)} MB${heapText}`)
     }
     const steadyEnded = Date.now()
     const clientCpuPercent = (await clientCpuMs(clientPids) - clientCpuBefore) / (steadyEnded - steadyBegan) * 100
@@ -241,7 +258,10 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
         endMb: end.rssBytes / MB,
         afterMb: after.rssBytes / MB,
         slopeMbPerMin: rssSlopeMbPerMin(steadySamples),
-        perConnectionKb: connectedAfterRamp === 0 ? Number.NaN : (afterRamp.rssBytes - start.rssBytes) / 1024 / connectedAfterRamp
+        perConnectionKb: connectedAfterRamp === 0 ? Number.NaN : (afterRamp.rssBytes - start.rssBytes) / 1024 / connectedAfterRamp,
+        heapStartMb: heapStart / MB,
+        heapLowMb: Number.isFinite(heapLow) ? heapLow / MB : Number.NaN,
+        heapPerConnectionKb: held === 0 || !Number.isFinite(heapLow) ? Number.NaN : (heapLow - heapStart) / 1024 / held
       },
       fds: { start: start.fds, peak: Math.max(...samples.map(s => s.fds)), after: after.fds },
       clients: options.clients,
@@ -256,16 +276,15 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
   }
 }
 
-/** The JS heap and the memory outside it (Buffers, ArrayBuffers) from the relay's /metrics, when it has them. */
-async function heapOf (http: string): Promise<string> {
+/** The JS heap in use and the memory outside it (Buffers, ArrayBuffers) from the relay's /metrics, when it has them. */
+async function heapOf (http: string): Promise<{ heap: number, external: number } | undefined> {
   try {
     const text = await (await fetch(`${http}/metrics`, { signal: AbortSignal.timeout(2000) })).text()
     const value = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? Number.NaN)
     const heap = value('nodejs_heap_size_used_bytes')
-    const external = value('nodejs_external_memory_bytes')
-    return Number.isNaN(heap) ? '' : ` (JS heap ${(heap / MB).toFixed(0)} MB, external ${(external / MB).toFixed(0)} MB)`
+    return Number.isNaN(heap) ? undefined : { heap, external: value('nodejs_external_memory_bytes') }
   } catch {
-    return ''
+    return undefined
   }
 }
 

@@ -28,17 +28,22 @@ export interface CappedSocket {
 /**
  * Caps the sockets an HTTP server holds (issue 14 §1: 24,000 slow-body
  * connections used up the relay's file descriptors and /health failed until
- * they left). Past the total, the oldest socket is closed to make room:
- * refusing newcomers instead would let whoever holds the slots — the slow
- * senders — keep them, and /health would be the one turned away. One address
- * (an IPv6 /64) holds at most maxConnectionsPerIp; loopback and private
- * addresses are not counted per address (a reverse proxy, the operator's own
- * probes), only in the total. Slow senders are also cut by the server's
- * header and request timeouts (serve.node.ts).
+ * they left). Past the total, a socket is closed to make room: the oldest of
+ * those that never got an answer (slow senders, idle openers), else the
+ * oldest of all. Refusing newcomers instead would let whoever holds the
+ * slots — the slow senders — keep them, and /health would be the one turned
+ * away; sparing sockets that were answered keeps a monitor's keep-alive
+ * connection through a flood. One address (an IPv6 /64) holds at most
+ * maxConnectionsPerIp; loopback and private addresses are not counted per
+ * address (a reverse proxy, the operator's own probes), only in the total.
+ * Slow senders are also cut by the server's header and request timeouts
+ * (serve.node.ts).
  */
 export class ConnectionCap {
-  /** Open sockets, oldest first (a Set keeps insertion order). */
-  private readonly open = new Set<CappedSocket>()
+  /** Sockets that have had no answer yet, oldest first (a Set keeps insertion order). */
+  private readonly unanswered = new Set<CappedSocket>()
+  /** Sockets that have had an answer, oldest answered first. */
+  private readonly answered = new Set<CappedSocket>()
   private readonly perHost = new Map<string, number>()
   /** Sockets refused (one address over its share) and closed to make room. */
   readonly counts = { refused: 0, evicted: 0 }
@@ -46,7 +51,13 @@ export class ConnectionCap {
   constructor (private readonly limits: Pick<Required<HttpLimits>, 'maxConnections' | 'maxConnectionsPerIp'>) {}
 
   get size (): number {
-    return this.open.size
+    return this.unanswered.size + this.answered.size
+  }
+
+  /** A response on `socket` finished: it is a client being served, not a slot holder. */
+  answeredOn (socket: CappedSocket): void {
+    if (!this.unanswered.delete(socket) && !this.answered.delete(socket)) return
+    this.answered.add(socket)
   }
 
   /** A socket was accepted: refuse it, or admit it (closing the oldest when full). */
@@ -58,19 +69,19 @@ export class ConnectionCap {
       socket.destroy()
       return
     }
-    while (this.open.size >= this.limits.maxConnections) {
-      const oldest = this.open.values().next().value as CappedSocket
+    while (this.size >= this.limits.maxConnections) {
+      const oldest = (this.unanswered.size > 0 ? this.unanswered : this.answered).values().next().value as CappedSocket
       this.forget(oldest, hostOf(oldest))
       this.counts.evicted++
       oldest.destroy()
     }
-    this.open.add(socket)
+    this.unanswered.add(socket)
     if (host !== undefined) this.perHost.set(host, (this.perHost.get(host) ?? 0) + 1)
     socket.once('close', () => { this.forget(socket, host) })
   }
 
   private forget (socket: CappedSocket, host: string | undefined): void {
-    if (!this.open.delete(socket) || host === undefined) return
+    if (!(this.unanswered.delete(socket) || this.answered.delete(socket)) || host === undefined) return
     const left = (this.perHost.get(host) ?? 1) - 1
     if (left <= 0) this.perHost.delete(host)
     else this.perHost.set(host, left)

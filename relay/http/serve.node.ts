@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server'
 import type { ServerType } from '@hono/node-server'
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { throwIfAborted } from '../../src/errors.ts'
 import { ConnectionCap, resolveHttpLimits } from './connection-cap.ts'
@@ -42,6 +42,7 @@ export async function serveHttp (app: FetchApp, options: ServeOptions): Promise<
     })
     listening.once('error', reject)
     listening.on('connection', (socket: Socket) => { cap.admit(socket) })
+    listening.on('request', (request: IncomingMessage, response: ServerResponse) => { response.once('finish', () => { cap.answeredOn(request.socket) }) })
   })
   const port = (server.address() as AddressInfo).port
   let closing: Promise<void> | undefined

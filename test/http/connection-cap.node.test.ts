@@ -80,4 +80,20 @@ describe('the HTTP server\'s connection cap', () => {
     expect(cap.size).toBe(10)
     expect(cap.counts.evicted).toBe(1)
   })
+
+  it('makes room by closing a socket that never got an answer before one that did (a monitor\'s keep-alive connection)', () => {
+    const cap = new ConnectionCap({ maxConnections: 3, maxConnectionsPerIp: 10 })
+    const [monitor, slow, slower] = ['127.0.0.1', '127.0.0.1', '127.0.0.1'].map(ip => new FakeSocket(ip)) as [FakeSocket, FakeSocket, FakeSocket]
+    for (const socket of [monitor, slow, slower]) cap.admit(socket)
+    cap.answeredOn(monitor)
+    const newcomers = [new FakeSocket('127.0.0.1'), new FakeSocket('127.0.0.1')]
+    for (const socket of newcomers) cap.admit(socket)
+    expect([monitor, slow, slower].map(socket => socket.destroyed)).toEqual([false, true, true])
+    // Only answered ones left to close: the oldest of them goes.
+    cap.answeredOn(newcomers[0] as FakeSocket)
+    cap.answeredOn(newcomers[1] as FakeSocket)
+    cap.admit(new FakeSocket('127.0.0.1'))
+    expect(monitor.destroyed).toBe(true)
+    expect(newcomers.map(socket => socket.destroyed)).toEqual([false, false])
+  })
 })
