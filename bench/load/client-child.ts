@@ -19,9 +19,9 @@ import type { ClientReport, ClientStart, OpKind } from './protocol.ts'
 
 /**
  * A load-bench client process: `clients` js-libp2p nodes (TCP, Noise, yamux,
- * identify, ping and js-libp2p's connection monitor, as a browser tab or an
- * agent runs them), each with its own peer id and one connection to the
- * relay, each running an operation every opIntervalMs: a DHT lookup
+ * identify, ping and js-libp2p's connection monitor, pinging as the relay's
+ * own peers do: slurp peers every 30 s, plain js-libp2p every 10 s), each
+ * with its own peer id and one connection to the relay, each running an operation every opIntervalMs: a DHT lookup
  * (FIND_NODE), a record read or a record write (the first is always its own
  * write). Against slurp, records go over slurp's record protocol and lookups
  * over slurp's DHT protocol; against the reference, records are DHT values
@@ -162,7 +162,7 @@ async function newClient (): Promise<Libp2p> {
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    ...(process.env.LOAD_CLIENT_PING_MS === undefined ? {} : { connectionMonitor: { pingInterval: Number(process.env.LOAD_CLIENT_PING_MS) } }),
+    ...(start?.pingIntervalMs === undefined ? {} : { connectionMonitor: { pingInterval: start.pingIntervalMs } }),
     services: { identify: identify(), ping: ping() }
   })
   return node

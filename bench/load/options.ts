@@ -15,6 +15,8 @@ export interface LoadOptions {
   readonly floodRate: number
   /** Slow-body HTTP connections held against the relay during the steady phase (0: none). */
   readonly slowHttp: number
+  /** How often clients ping the relay; undefined: as each relay's own peers do (slurp 30 s, js-libp2p 10 s). */
+  readonly clientPingMs?: number
   /** Both relays run with --max-old-space-size of this many MB (0: V8's default, sized from the machine's memory). */
   readonly relayHeapMb: number
   readonly quick: boolean
@@ -23,11 +25,13 @@ export interface LoadOptions {
 
 export const USAGE = [
   'usage: npm run bench:load -- [--clients N] [--duration SECONDS] [--flood-rate N] [--target slurp|vanilla|both]',
-  '                             [--processes N] [--ramp N] [--op-interval MS] [--slow-http N] [--relay-heap MB] [--quick] [--json FILE]',
+  '                             [--processes N] [--ramp N] [--op-interval MS] [--slow-http N] [--relay-heap MB] [--client-ping MS] [--quick] [--json FILE]',
   'Defaults: 1,000 clients over 4 processes joining 25/s, an operation per client every 5 s, a flood of 5',
   'connections/s, 600 s of steady load, against slurp and then a plain js-libp2p relay, each relay with',
   '--max-old-space-size=512 (--relay-heap 0: V8 sizes the heap from the machine\'s memory, and RSS climbs',
   'to its high-water mark before the first full collection).',
+  'Clients ping the relay as its own peers do: slurp peers every 30 s, js-libp2p\'s default every 10 s;',
+  '--client-ping MS sets both (--client-ping 10000: every client a stock js-libp2p browser).',
   '--quick: 100 clients over 2 processes, 20 s.'
 ].join('\n')
 
@@ -68,6 +72,7 @@ export function parseLoadOptions (argv: readonly string[]): LoadOptions {
     floodRate: number('flood-rate', 5, 0),
     slowHttp: Math.floor(number('slow-http', 0, 0)),
     relayHeapMb: Math.floor(number('relay-heap', 512, 0)),
+    ...(values.has('client-ping') ? { clientPingMs: number('client-ping', 10_000, 100) } : {}),
     quick,
     ...(jsonPath === undefined ? {} : { jsonPath })
   }

@@ -23,6 +23,8 @@ export interface ClientStart {
   readonly rampPerSecond: number
   /** Each client runs one operation about this often. */
   readonly opIntervalMs: number
+  /** How often each client's connection monitor pings the relay (undefined: js-libp2p's default, 10 s). */
+  readonly pingIntervalMs?: number
   /** Slurp only: a record per client of this process, in order (the first is client `first`'s). */
   readonly records?: readonly ClientRecord[]
 }

@@ -31,6 +31,7 @@ export function renderGoals (options: LoadOptions, results: readonly LoadResult[
 /** Side by side, with slurp / vanilla ratios when both ran. */
 export function renderTable (results: readonly LoadResult[]): string {
   const rows: Array<[string, ...string[]]> = [
+    ['clients ping the relay every', ...results.map(r => `${r.clientPingS} s`)],
     ['clients connected after the ramp', ...results.map(r => `${r.connectedAfterRamp} / ${r.clients}`)],
     ['clients held at the end', ...results.map(r => `${r.held}`)],
     ['clients refused (8 dials failed)', ...results.map(r => `${r.refused} (${r.failedDials} failed dials)`)],

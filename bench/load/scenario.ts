@@ -2,6 +2,7 @@ import { fork } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { PEER_PING_INTERVAL_MS } from '../../src/net/node.ts'
 import { percentile } from '../stats.ts'
 import type { LoadOptions } from './options.ts'
 import { rssSlopeMbPerMin, sampleProcess } from './process-stats.ts'
@@ -18,6 +19,8 @@ export interface LoadResult {
   readonly target: Target
   readonly clients: number
   readonly connectedAfterRamp: number
+  /** How often each client pinged the relay (js-libp2p's connection monitor), seconds. */
+  readonly clientPingS: number
   /** Clients connected at the end of the steady phase. */
   readonly held: number
   /** Clients that gave up after eight failed dials (about two minutes of trying). */
@@ -132,6 +135,7 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
         clients: count,
         rampPerSecond: options.rampPerSecond / options.processes,
         opIntervalMs: options.opIntervalMs,
+        ...pingOf(target, options),
         ...(relay.records === undefined ? {} : { records: relay.records.slice(first, first + count) })
       }
       child.send(init)
@@ -237,6 +241,7 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
     return {
       target,
       connectedAfterRamp,
+      clientPingS: (pingOf(target, options).pingIntervalMs ?? 10_000) / 1000,
       held,
       refused,
       failedDials,
@@ -291,6 +296,12 @@ async function heapOf (http: string): Promise<{ heap: number, external: number }
 async function clientCpuMs (pids: readonly number[]): Promise<number> {
   const samples = await Promise.all(pids.map(async pid => await sampleProcess(pid).then(s => s.cpuMs, () => 0)))
   return samples.reduce((a, b) => a + b, 0)
+}
+
+/** Clients ping as each relay's own peers do, unless --client-ping says otherwise. */
+function pingOf (target: Target, options: LoadOptions): { pingIntervalMs?: number } {
+  if (options.clientPingMs !== undefined) return { pingIntervalMs: options.clientPingMs }
+  return target === 'slurp' ? { pingIntervalMs: PEER_PING_INTERVAL_MS } : {}
 }
 
 function percentiles (values: readonly number[]): Percentiles {

@@ -18,6 +18,15 @@ import { attachRelayRoster } from './relay-roster.ts'
 
 export const DHT_PROTOCOL = '/slurp/kad/1.0.0'
 
+/**
+ * How often a peer pings each connection (js-libp2p's connection monitor;
+ * its default is 10 s). A relay answers every peer's pings: with a thousand
+ * tabs at 10 s that was a third of a relay's CPU and tripled its p99 in
+ * `npm run bench:load` (issue 14 §1). A dead relay connection is still found
+ * within half a minute, and KeepConnected redials it.
+ */
+export const PEER_PING_INTERVAL_MS = 30_000
+
 export type NodeKind = 'relay' | 'peer'
 
 export interface SlurpNodeInit {
@@ -102,6 +111,7 @@ export async function createSlurpNode (init: SlurpNodeInit): Promise<SlurpLibp2p
     // every 30 s on every connection is a frame and a write per connection for nothing.
     streamMuxers: [yamux(relay && guard?.pinger !== undefined ? { enableKeepAlive: false } : {})],
     ...gating,
+    ...(relay ? {} : { connectionMonitor: { pingInterval: PEER_PING_INTERVAL_MS } }),
     ...(init.relayCertificate === undefined ? {} : { nodeInfo: { userAgent: relayAgentVersion(init.relayCertificate) } }),
     services
   })
