@@ -10,7 +10,7 @@ import type { NetworkDir } from './network-dir.ts'
  * with key bundles for the registered members. Does not write it: the caller
  * writes the key files first, then the policy.
  */
-export async function reissuePolicy (dir: NetworkDir, edit: Pick<NextPolicyInput, 'roles' | 'rotated' | 'revoke'>): Promise<SignedPolicy> {
+export async function reissuePolicy (dir: NetworkDir, edit: Pick<NextPolicyInput, 'roles' | 'rotated' | 'revoke' | 'generation'>): Promise<SignedPolicy> {
   return await nextPolicy({
     ...edit,
     policy: await dir.readPolicy(),

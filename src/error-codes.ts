@@ -1,5 +1,5 @@
 import {
-  ExpiredCertificateError, InvalidAddressError, InvalidCertificateError, InvalidRecordError, InvalidSignatureError,
+  ExpiredCertificateError, FencedError, InvalidAddressError, InvalidCertificateError, InvalidRecordError, InvalidSignatureError,
   MemberRevokedError, NotFoundError, RecordTooLargeError, ReplaceNotAllowedError, StaleRecordError, UnknownRoleError, WriteNotAllowedError
 } from './errors.ts'
 import type { SlurpError } from './errors.ts'
@@ -23,7 +23,8 @@ const BY_CODE: Readonly<Record<string, ErrorClass>> = {
   ERR_UNKNOWN_ROLE: UnknownRoleError,
   ERR_INVALID_ADDRESS: InvalidAddressError,
   ERR_INVALID_RECORD: InvalidRecordError,
-  ERR_NOT_FOUND: NotFoundError
+  ERR_NOT_FOUND: NotFoundError,
+  ERR_FENCED: FencedError
 }
 
 export function errorClassForCode (code: string): ErrorClass | undefined {
@@ -35,7 +36,7 @@ export function errorClassForCode (code: string): ErrorClass | undefined {
  * writer is, what it may write), as opposed to a fault of the network: a
  * writer told "network failure" for these retries in vain.
  */
-const POLICY_REFUSALS = new Set(['ERR_WRITE_NOT_ALLOWED', 'ERR_MEMBER_REVOKED', 'ERR_REPLACE_NOT_ALLOWED', 'ERR_EXPIRED_CERTIFICATE', 'ERR_INVALID_CERTIFICATE', 'ERR_UNKNOWN_ROLE'])
+const POLICY_REFUSALS = new Set(['ERR_WRITE_NOT_ALLOWED', 'ERR_MEMBER_REVOKED', 'ERR_REPLACE_NOT_ALLOWED', 'ERR_EXPIRED_CERTIFICATE', 'ERR_INVALID_CERTIFICATE', 'ERR_UNKNOWN_ROLE', 'ERR_FENCED'])
 
 export function isPolicyRefusal (code: string): boolean {
   return POLICY_REFUSALS.has(code)

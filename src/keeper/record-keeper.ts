@@ -1,7 +1,7 @@
 import { equalBytes } from '../encoding/bytes.ts'
 import { toBase64url } from '../encoding/base64url.ts'
 import { KeyedLock } from '../lock/keyed-lock.ts'
-import { SiblingLimitError, SlurpError, StaleRecordError, VersionConflictError, throwIfAborted } from '../errors.ts'
+import { FencedError, SiblingLimitError, SlurpError, StaleRecordError, VersionConflictError, throwIfAborted } from '../errors.ts'
 import { checkClock, checkReplace } from '../record/admission.ts'
 import { boundSiblings, decodeSiblings, encodeSiblings, mergeVersion, siblingSetDigest } from '../record/siblings.ts'
 import type { MergeOutcome } from '../record/siblings.ts'
@@ -142,6 +142,7 @@ export class RecordKeeper extends EventTarget {
           throw new VersionConflictError('this version does not supersede every version the relay holds')
         }
         if (merged.outcome === 'stale') {
+          if (merged.dropped === 'fenced' && origin === 'member') throw new FencedError(`${droppedReason('fenced')}: this deposed leader's result is refused`)
           if (merged.dropped !== undefined && origin === 'member') throw new SiblingLimitError(droppedReason(merged.dropped))
           throw new StaleRecordError('a newer (or equal) version of this record is already stored')
         }
@@ -312,7 +313,8 @@ function held (bytes: Uint8Array): RecordEnvelope[] {
   return boundSiblings(decodeSiblings(bytes))
 }
 
-function droppedReason (reason: 'author' | 'limit'): string {
+function droppedReason (reason: 'author' | 'limit' | 'fenced'): string {
+  if (reason === 'fenced') return 'a later leader term already stored its result for this generation request'
   return reason === 'author'
     ? 'its author already has a newer concurrent version at this key: write on top of it instead'
     : 'the concurrent versions held for this key already fill its sibling set, and this one loses the order'

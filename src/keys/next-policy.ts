@@ -1,6 +1,7 @@
 import { signPolicy } from '../trust/policy.ts'
 import type { Policy, PolicyRole, SignedPolicy } from '../trust/policy.ts'
 import type { Revocation } from '../trust/policy-keys.ts'
+import type { PolicyGeneration } from '../trust/policy-generation.ts'
 import type { SigningKey } from '../trust/signing-key.ts'
 import { nextMemberBundles } from './member-bundles.ts'
 import type { BundleMember } from './member-bundles.ts'
@@ -16,6 +17,8 @@ export interface NextPolicyInput {
   /** Roles whose keys changed: their reader sets get a new epoch, their readers new bundles. */
   readonly rotated?: ReadonlySet<string>
   readonly revoke?: Revocation
+  /** Who generates context (default: unchanged; null: nobody). */
+  readonly generation?: PolicyGeneration | null
   /** The members the admin certified, and what they read with. */
   readonly members: readonly BundleMember[]
   /** Every identity of a role, newest first (the admin's key files). */
@@ -41,8 +44,10 @@ export async function nextPolicy (input: NextPolicyInput): Promise<SignedPolicy>
     changed: rotated,
     dropped
   })
+  const generation = input.generation === undefined ? policy.generation : input.generation ?? undefined
   return await signPolicy(input.root, {
     roles,
+    ...(generation === undefined ? {} : { generation }),
     version: policy.version + 1,
     writeRules: policy.writeRules,
     maxRecordBytes: policy.limits.maxRecordBytes,

@@ -112,7 +112,8 @@ export class RecordWriter {
         address: canonical,
         draft,
         contentType: type,
-        ...(Object.keys(base.clock).length > 0 ? { previous: base } : {})
+        ...(Object.keys(base.clock).length > 0 ? { previous: base } : {}),
+        ...(options.generation === undefined ? {} : { generation: options.generation })
       })
       // This writer's own entry must grow with every write, even when its earlier
       // write is out of reach (a partition): two different records under one clock
@@ -146,6 +147,7 @@ export class RecordWriter {
       const known = relays.length < this.init.replicationFactor ? `; it knew only ${relays.length} certified relay${relays.length === 1 ? '' : 's'} (${relays.map(shortId).join(', ')}): check --bootstrap and that the relays hold relay certificates` : ''
       throw new ReplicationError(`only ${acknowledged} of ${this.init.replicationFactor} relays stored the record (need ${this.init.minReplicas}); asked ${said.length}: ${said.join('; ')}${known}`, acknowledged, this.init.minReplicas)
     }
+    // A generated record is listed in the leader role's directory: the leader may not write the other role's.
     this.init.written({ address: canonical, type, role: options.as })
     return { address: canonical, key, version: record.envelope.clock, replicas: acknowledged, target: this.init.replicationFactor }
   }

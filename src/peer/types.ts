@@ -1,3 +1,4 @@
+import type { GenerationStamp } from '../record/generation.ts'
 import type { VectorClock } from '../clock/vector-clock.ts'
 import type { ContextItem } from '../record/context-item.ts'
 import type { ContentType } from '../roles/authority.ts'
@@ -14,6 +15,12 @@ export interface PutOptions {
    * reader of this write can read too. resolve() gives back the whole item.
    */
   readonly inherit?: boolean
+  /**
+   * The elected leader's result for another role (issue 13): written as
+   * `as` (the leader role), encrypted to the readers of `generation.forRole`
+   * plus the leader role, fenced by term and request id.
+   */
+  readonly generation?: GenerationStamp
   readonly signal?: AbortSignal
 }
 

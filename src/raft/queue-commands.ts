@@ -5,9 +5,9 @@ export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const
 export type Priority = typeof PRIORITIES[number]
 
 /**
- * A request to generate context for one address. The log holds no source
- * text: `sourceKey` names where the leader reads it (an encrypted record) and
- * `sourceHash` what it must hash to.
+ * A request to generate context for one address. `sourceHash` is what the
+ * source must hash to; `sourceKey` where the leader reads it ('inline': in
+ * the request itself, see `source`).
  */
 export interface GenerationRequest {
   /** Chosen by the client; a retry reuses it, which is what makes retries safe. */
@@ -17,7 +17,17 @@ export interface GenerationRequest {
   readonly role: string
   readonly priority: Priority
   readonly sourceHash: string
+  /** Where the leader reads the source: 'inline' (the `source` field), or a record's key. */
   readonly sourceKey: string
+  /**
+   * The source text itself, when it travels in the request. The log lives on
+   * the voters only (members holding the leader role, over Noise streams),
+   * never on relays; the queue drops it once the request is finished, so
+   * snapshots hold only unfinished sources.
+   */
+  readonly source?: string
+  /** Who asked: the member's certificate and its signature over the request (src/leader/requests.ts). */
+  readonly requester?: { readonly certificate: string, readonly signature: string }
   readonly generatorVersion: string
   /** Requests that must be finished first (a directory's summary after its files). They must already be in the queue. */
   readonly dependsOn: readonly string[]
@@ -43,6 +53,8 @@ export type QueueCommand =
 export const MAX_ID_LENGTH = 256
 export const MAX_TEXT_LENGTH = 4096
 export const MAX_IDS_PER_COMMAND = 1024
+/** The largest source a request may carry, in UTF-16 code units (about 256 KiB of ASCII). */
+export const MAX_SOURCE_LENGTH = 256 * 1024
 
 function fail (message: string): never {
   throw new InvalidQueueCommandError(message)
@@ -55,6 +67,16 @@ function record (value: unknown, what: string): Record<string, unknown> {
 
 function text (value: unknown, what: string, max = MAX_TEXT_LENGTH): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > max) fail(`${what} must be a non-empty string of at most ${max} characters`)
+  return value
+}
+
+function requesterOf (value: unknown): { certificate: string, signature: string } {
+  const requester = record(value, 'requester')
+  return { certificate: text(requester.certificate, 'requester certificate'), signature: text(requester.signature, 'requester signature', 128) }
+}
+
+function sourceText (value: unknown): string {
+  if (typeof value !== 'string' || value.length > MAX_SOURCE_LENGTH) fail(`source must be a string of at most ${MAX_SOURCE_LENGTH} characters`)
   return value
 }
 
@@ -94,7 +116,9 @@ export function parseQueueCommand (value: unknown): QueueCommand {
           sourceHash: text(request.sourceHash, 'sourceHash', MAX_ID_LENGTH),
           sourceKey: text(request.sourceKey, 'sourceKey'),
           generatorVersion: text(request.generatorVersion, 'generatorVersion', MAX_ID_LENGTH),
-          dependsOn
+          dependsOn,
+          ...(request.source === undefined ? {} : { source: sourceText(request.source) }),
+          ...(request.requester === undefined ? {} : { requester: requesterOf(request.requester) })
         }
       }
     }

@@ -8,7 +8,8 @@ export type RequestState = 'pending' | 'in-flight' | 'done' | 'failed'
 
 /** One request as the queue holds it. */
 export interface QueuedRequest {
-  readonly request: GenerationRequest
+  /** Replaced without its source once finished. */
+  request: GenerationRequest
   /** Arrival order: first come first served within a priority. */
   readonly seq: number
   state: RequestState
@@ -51,6 +52,13 @@ function contentKey (request: GenerationRequest): string {
 }
 
 const refused = (reason: string): QueueResult => ({ ok: false, reason })
+
+/** A finished request needs its source no more: snapshots stay small. */
+function dropSource (queued: QueuedRequest): void {
+  if (queued.request.source === undefined) return
+  const { source: _, ...rest } = queued.request
+  queued.request = rest
+}
 
 /**
  * The generation queue, replicated by Raft: every voter applies the same
@@ -236,6 +244,7 @@ export class QueueMachine implements StateMachine<QueueCommand, QueueResult, Que
     this.inFlight.delete(requestId)
     queued.state = 'done'
     queued.result = { key: result.key, version: result.version, term }
+    dropSource(queued)
     this.counts.done++
     return { ok: true, type: 'complete', requestId }
   }
@@ -251,6 +260,7 @@ export class QueueMachine implements StateMachine<QueueCommand, QueueResult, Que
       queued.state = 'failed'
       queued.failure = reason
       this.counts.failed++
+      dropSource(queued)
       // A later request for the same content may try again.
       if (this.byContent.get(contentKey(queued.request)) === requestId) this.byContent.delete(contentKey(queued.request))
     }

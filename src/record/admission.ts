@@ -7,6 +7,7 @@ import { readersOf } from '../roles/role.ts'
 import type { Policy } from '../trust/policy.ts'
 import type { RecordEnvelope } from './envelope.ts'
 import { selectWinner } from './siblings.ts'
+import { effectiveRole } from './generation.ts'
 
 /**
  * The rules a relay applies to a member's write the first time the network
@@ -69,18 +70,21 @@ export function checkReplace (policy: Policy, held: readonly RecordEnvelope[], i
   }
 }
 
+// A generated version counts as written by the role it was generated for.
 function requireAtLeast (policy: Policy, version: RecordEnvelope, held: RecordEnvelope, verb: string): void {
-  const heldRole = Object.hasOwn(policy.roles, held.role) ? policy.roles[held.role] : undefined
+  const heldName = effectiveRole(held)
+  const versionName = effectiveRole(version)
+  const heldRole = Object.hasOwn(policy.roles, heldName) ? policy.roles[heldName] : undefined
   // A held version whose role the policy no longer knows no longer validates, so protects nothing.
   if (heldRole === undefined) return
-  const role = policy.roles[version.role]
-  if (role === undefined) throw new ReplaceNotAllowedError(`role "${version.role}" is not in the policy`)
+  const role = Object.hasOwn(policy.roles, versionName) ? policy.roles[versionName] : undefined
+  if (role === undefined) throw new ReplaceNotAllowedError(`role "${versionName}" is not in the policy`)
   if (compareAuthority(role.authority, heldRole.authority) < 0) {
-    throw new ReplaceNotAllowedError(`role "${version.role}" (${role.authority}) may not ${verb} a version written as "${held.role}" (${heldRole.authority})`)
+    throw new ReplaceNotAllowedError(`role "${versionName}" (${role.authority}) may not ${verb} a version written as "${heldName}" (${heldRole.authority})`)
   }
-  const readers = new Set(readersOf(policy.roles, version.role))
-  const lost = readersOf(policy.roles, held.role).filter(reader => !readers.has(reader))
+  const readers = new Set(readersOf(policy.roles, versionName))
+  const lost = readersOf(policy.roles, heldName).filter(reader => !readers.has(reader))
   if (lost.length > 0) {
-    throw new ReplaceNotAllowedError(`a version written as "${version.role}" may not ${verb} one written as "${held.role}": ${lost.join(', ')} could read it and could not read this`)
+    throw new ReplaceNotAllowedError(`a version written as "${versionName}" may not ${verb} one written as "${heldName}": ${lost.join(', ')} could read it and could not read this`)
   }
 }

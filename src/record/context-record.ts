@@ -1,7 +1,7 @@
 import { increment } from '../clock/vector-clock.ts'
 import type { VectorClock } from '../clock/vector-clock.ts'
 import type { RoleKeyring } from '../crypto/keyring.ts'
-import { decryptWithKeyring, encryptForRole } from '../crypto/role-crypto.ts'
+import { decryptWithKeyring, encryptToRecipients, recipientsForRole } from '../crypto/role-crypto.ts'
 import { toBase64url } from '../encoding/base64url.ts'
 import { utf8Decode, utf8Encode } from '../encoding/bytes.ts'
 import { InvalidRecordError } from '../errors.ts'
@@ -12,6 +12,8 @@ import type { SigningKey } from '../trust/signing-key.ts'
 import { parseContextItem } from './context-item.ts'
 import type { ContextDraft, ContextItem } from './context-item.ts'
 import type { RecordEnvelope } from './envelope.ts'
+import type { GenerationStamp } from './generation.ts'
+import { readersOf, requireRole } from '../roles/role.ts'
 import { recordKey } from './record-key.ts'
 import { sealRecord } from './seal.ts'
 import type { SealedRecord } from './seal.ts'
@@ -32,11 +34,15 @@ export interface CreateContextRecordInput {
   /** The versions this write supersedes: their clocks are merged, then advanced. */
   readonly previous?: { clock: VectorClock, created?: number }
   readonly now?: number
+  /** The elected leader's result for another role (issue 13): sealed as format version 2. */
+  readonly generation?: GenerationStamp
 }
 
 /**
  * Encrypts a context item to readersOf(author role), then signs it into a
- * record for the item's key (recordKey: suggestions have their own).
+ * record for the item's key (recordKey: suggestions have their own). A
+ * generated record is encrypted to the readers of the role it was generated
+ * for, plus the leader role that wrote it.
  */
 export async function createContextRecord (input: CreateContextRecordInput): Promise<SealedRecord & { item: ContextItem }> {
   const now = input.now ?? Date.now()
@@ -50,7 +56,7 @@ export async function createContextRecord (input: CreateContextRecordInput): Pro
     createdAt: new Date(created).toISOString(),
     updatedAt: new Date(now).toISOString()
   })
-  const ciphertext = await encryptForRole(input.policy, input.author.role, utf8Encode(JSON.stringify(item)))
+  const ciphertext = await encryptToRecipients(recipientsOf(input.policy, input.author.role, input.generation), utf8Encode(JSON.stringify(item)))
   const sealed = await sealRecord({
     key: await recordKey(item.address, contentType),
     clock: increment(input.previous?.clock ?? {}, toBase64url(input.author.signer.publicKey)),
@@ -58,11 +64,19 @@ export async function createContextRecord (input: CreateContextRecordInput): Pro
     certificate: input.author.certificate,
     role: input.author.role,
     contentType,
+    ...(input.generation === undefined ? {} : { generation: input.generation }),
     created,
     updated: now,
     ciphertext
   })
   return { ...sealed, item }
+}
+
+function recipientsOf (policy: Policy, writerRole: string, generation: GenerationStamp | undefined): string[] {
+  if (generation === undefined) return recipientsForRole(policy, writerRole)
+  const recipients = recipientsForRole(policy, generation.forRole)
+  if (readersOf(policy.roles, generation.forRole).includes(writerRole)) return recipients
+  return [...recipients, requireRole(policy.roles, writerRole).recipient]
 }
 
 /**

@@ -7,6 +7,8 @@ import { InvalidRecordError } from '../errors.ts'
 import { decodeCertificate, encodeCertificate } from '../trust/certificate.ts'
 import type { MembershipCertificate } from '../trust/certificate.ts'
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../trust/signing-key.ts'
+import { MAX_REQUEST_ID_BYTES } from './generation.ts'
+import type { GenerationStamp } from './generation.ts'
 
 /**
  * The record the network stores: a signed cleartext header around an age
@@ -17,6 +19,9 @@ import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../trust/signing-key.ts'
  *   "SLRP" u8:version  string:key  varint:n {32:actor varint:counter}×n
  *   32:author  bytes:certificate  string:role  string:contentType
  *   u64:created  u64:updated  32:sha256(ciphertext)  bytes:ciphertext  64:signature
+ * Format version 2 is a record the elected leader generated (issue 13): the
+ * same, with its GenerationStamp after the content type:
+ *   ... string:contentType  string:forRole  varint:term  string:requestId  u64:created ...
  * The signature covers every byte before it (under the "record" domain).
  */
 export interface RecordEnvelope {
@@ -27,6 +32,8 @@ export interface RecordEnvelope {
   readonly certificate: MembershipCertificate
   readonly role: string
   readonly contentType: string
+  /** Present exactly in format version 2: a leader-generated record. */
+  readonly generation?: GenerationStamp
   readonly created: number
   readonly updated: number
   readonly ciphertextHash: Uint8Array
@@ -37,6 +44,7 @@ export interface RecordEnvelope {
 export type UnsignedEnvelope = Omit<RecordEnvelope, 'signature'>
 
 export const RECORD_FORMAT_VERSION = 1
+export const GENERATED_RECORD_FORMAT_VERSION = 2
 const MAGIC = Uint8Array.from([0x53, 0x4c, 0x52, 0x50]) // "SLRP"
 const MAX_KEY_BYTES = 256
 const MAX_CLOCK_ENTRIES = 256
@@ -52,11 +60,17 @@ export function encodeUnsigned (envelope: UnsignedEnvelope): Uint8Array {
     .string(envelope.key)
     .varint(clock.length)
   for (const [actor, counter] of clock) writer.raw(actorBytes(actor)).varint(counter)
-  return writer
+  writer
     .raw(envelope.author)
     .bytes(encodeCertificate(envelope.certificate))
     .string(envelope.role)
     .string(envelope.contentType)
+  const generation = envelope.generation
+  if ((generation !== undefined) !== (envelope.formatVersion === GENERATED_RECORD_FORMAT_VERSION)) {
+    throw new InvalidRecordError(`a record carries a generation stamp exactly when its format version is ${GENERATED_RECORD_FORMAT_VERSION}`)
+  }
+  if (generation !== undefined) writer.string(generation.forRole).varint(generation.term).string(generation.requestId)
+  return writer
     .u64(envelope.created)
     .u64(envelope.updated)
     .raw(envelope.ciphertextHash)
@@ -89,7 +103,7 @@ export function decodeEnvelope (bytes: Uint8Array): RecordEnvelope {
     const magic = reader.raw(MAGIC.length, 'magic')
     if (!magic.every((byte, i) => byte === MAGIC[i])) throw new CodecError('not a slurp record (bad magic)')
     const formatVersion = reader.u8('format version')
-    if (formatVersion !== RECORD_FORMAT_VERSION) throw new CodecError(`unsupported record format version ${formatVersion}`)
+    if (formatVersion !== RECORD_FORMAT_VERSION && formatVersion !== GENERATED_RECORD_FORMAT_VERSION) throw new CodecError(`unsupported record format version ${formatVersion}`)
     const key = reader.string('key', MAX_KEY_BYTES)
     const count = reader.varint('clock size', MAX_CLOCK_ENTRIES)
     const clock: Record<string, number> = {}
@@ -106,13 +120,14 @@ export function decodeEnvelope (bytes: Uint8Array): RecordEnvelope {
     const certificate = decodeCertificate(reader.bytesField('certificate', MAX_CERTIFICATE_BYTES))
     const role = reader.string('role', 64)
     const contentType = reader.string('content type', 64)
+    const generation = formatVersion === GENERATED_RECORD_FORMAT_VERSION ? readGeneration(reader) : undefined
     const created = reader.u64('created')
     const updated = reader.u64('updated')
     const ciphertextHash = reader.raw(HASH_BYTES, 'ciphertext hash')
     const ciphertext = reader.bytesField('ciphertext')
     const signature = reader.raw(SIGNATURE_BYTES, 'signature')
     reader.end('record')
-    const envelope = { formatVersion, key, clock, author, certificate, role, contentType, created, updated, ciphertextHash, ciphertext, signature }
+    const envelope = { formatVersion, key, clock, author, certificate, role, contentType, ...(generation === undefined ? {} : { generation }), created, updated, ciphertextHash, ciphertext, signature }
     lengths.set(envelope, bytes.length)
     return envelope
   } catch (error) {
@@ -121,6 +136,15 @@ export function decodeEnvelope (bytes: Uint8Array): RecordEnvelope {
     // Certificate errors inside an envelope make the envelope malformed.
     throw new InvalidRecordError(`malformed record: ${(error as Error).message}`, { cause: error })
   }
+}
+
+function readGeneration (reader: ByteReader): GenerationStamp {
+  const forRole = reader.string('generated-for role', 64)
+  const term = reader.varint('generation term')
+  if (term === 0) throw new CodecError('a generation term is positive')
+  const requestId = reader.string('generation request id', MAX_REQUEST_ID_BYTES)
+  if (forRole.length === 0 || requestId.length === 0) throw new CodecError('a generation stamp names a role and a request')
+  return { forRole, term, requestId }
 }
 
 function actorBytes (actor: string): Uint8Array {

@@ -7,6 +7,7 @@ import { equalBytes } from '../encoding/bytes.ts'
 import { InvalidRecordError } from '../errors.ts'
 import { decodeEnvelope, encodeEnvelope, encodedLength } from './envelope.ts'
 import type { RecordEnvelope } from './envelope.ts'
+import { fencingOrder } from './generation.ts'
 
 /**
  * Version order. What is stored under a key is a set of mutually concurrent
@@ -41,6 +42,7 @@ export type MergeOutcome =
 export type DropReason =
   | 'author'     // its author has a concurrent version that wins: one open sibling per author
   | 'limit'      // it lost the deterministic order and the set is full (count or bytes)
+  | 'fenced'     // a generated result of a request whose later term's result is held (a deposed leader's)
 
 export interface MergeResult {
   readonly outcome: MergeOutcome
@@ -56,6 +58,10 @@ export function mergeVersion (stored: readonly RecordEnvelope[], incoming: Recor
   if (stored.length === 0) return { outcome: 'stored', siblings: [incoming], displaced: [] }
   const kept: RecordEnvelope[] = []
   for (const existing of stored) {
+    // Fencing comes before the clocks: two leaders' results are concurrent by clock, and only the later term's may stand.
+    const fencing = fencingOrder(incoming, existing)
+    if (fencing === 'older') return { outcome: 'stale', siblings: stored, dropped: 'fenced', displaced: [] }
+    if (fencing === 'newer') continue
     const order = compare(incoming.clock, existing.clock)
     if (order === 'equal') {
       const same = equalBytes(existing.signature, incoming.signature)
@@ -85,7 +91,7 @@ export function boundSiblings (versions: readonly RecordEnvelope[]): RecordEnvel
   let bytes = 0
   for (const version of sortByWinner(versions)) {
     const author = toBase64url(version.author)
-    if (authors.has(author)) continue
+    if (authors.has(author) || versions.some(other => fencingOrder(version, other) === 'older')) continue
     const size = encodedLength(version)
     // A prefix of the order, so adding a version never brings back one let go.
     if (out.length === MAX_SIBLINGS || (out.length > 0 && bytes + size > MAX_SIBLING_SET_BYTES)) break

@@ -9,6 +9,7 @@ import { signedPayload } from '../trust/domain.ts'
 import type { Policy } from '../trust/policy.ts'
 import { SIGNATURE_BYTES, verifySignature } from '../trust/signing-key.ts'
 import { decodeEnvelope } from './envelope.ts'
+import { checkGenerationStamp } from './generation.ts'
 import type { RecordEnvelope } from './envelope.ts'
 
 export interface ValidationContext {
@@ -89,6 +90,7 @@ export function checkRecord (bytes: Uint8Array, context: ValidationContext, expe
   if (!mayWrite(context.policy.writeRules, role.authority, record.contentType)) {
     throw new WriteNotAllowedError(`role "${record.role}" (${role.authority}) may not write ${record.contentType} records`)
   }
+  checkGenerationStamp(record, context.policy)
   return record
 }
 

@@ -2,7 +2,7 @@
  * Each kind of signed object is signed under its own label, so a signature made
  * for one (say a certificate) can never be replayed as another (a record).
  */
-export type SignatureDomain = 'policy' | 'certificate' | 'record' | 'relay-certificate' | 'audit-checkpoint' | 'audit-cosignature' | 'backup'
+export type SignatureDomain = 'policy' | 'certificate' | 'record' | 'relay-certificate' | 'audit-checkpoint' | 'audit-cosignature' | 'backup' | 'generation-request'
 
 const encoder = new TextEncoder()
 const prefixes: Record<SignatureDomain, Uint8Array> = {
@@ -14,7 +14,9 @@ const prefixes: Record<SignatureDomain, Uint8Array> = {
   'audit-checkpoint': encoder.encode('slurp/audit-checkpoint/v1\n'),
   'audit-cosignature': encoder.encode('slurp/audit-cosignature/v1\n'),
   // Backup snapshots (relay/backup) and the proofs that ask a relay for what it holds.
-  backup: encoder.encode('slurp/backup/v1\n')
+  backup: encoder.encode('slurp/backup/v1\n'),
+  // A member's request to the elected leader to generate context (issue 13).
+  'generation-request': encoder.encode('slurp/generation-request/v1\n')
 }
 
 export function signedPayload (domain: SignatureDomain, body: Uint8Array): Uint8Array {

@@ -10,6 +10,8 @@ import type { RoleDefinition } from '../roles/role.ts'
 import { signedPayload } from './domain.ts'
 import { parsePolicyKeys } from './policy-keys.ts'
 import type { PolicyKeys } from './policy-keys.ts'
+import { parsePolicyGeneration } from './policy-generation.ts'
+import type { PolicyGeneration } from './policy-generation.ts'
 import { verifySignature } from './signing-key.ts'
 import type { SigningKey } from './signing-key.ts'
 
@@ -53,6 +55,8 @@ export interface Policy extends PolicyKeys {
   readonly roles: Readonly<Record<string, PolicyRole>>
   readonly writeRules: WriteRules
   readonly limits: PolicyLimits
+  /** Who generates context: the leader role and its voters (issue 13). */
+  readonly generation?: PolicyGeneration
 }
 
 export interface SignedPolicy {
@@ -68,6 +72,7 @@ export interface PolicyDraft extends PolicyKeys {
   maxRecordBytes?: number
   writesPerMinute?: number
   bytesPerMinute?: number
+  generation?: PolicyGeneration
 }
 
 /** A member's quota at each relay, with the defaults for a policy that sets none. */
@@ -91,6 +96,7 @@ export async function signPolicy (root: SigningKey, draft: PolicyDraft): Promise
       ...(draft.writesPerMinute === undefined ? {} : { writesPerMinute: draft.writesPerMinute }),
       ...(draft.bytesPerMinute === undefined ? {} : { bytesPerMinute: draft.bytesPerMinute })
     },
+    ...(draft.generation === undefined ? {} : { generation: draft.generation }),
     ...(draft.readerKeys === undefined ? {} : { readerKeys: draft.readerKeys }),
     ...(draft.revoked === undefined ? {} : { revoked: draft.revoked }),
     ...(draft.memberKeys === undefined ? {} : { memberKeys: draft.memberKeys })
@@ -151,6 +157,7 @@ export function parsePolicy (value: unknown): Policy {
     roles,
     writeRules,
     limits,
+    ...(value.generation === undefined ? {} : { generation: parsePolicyGeneration(value.generation, roles) }),
     ...parsePolicyKeys(value)
   }
 }
