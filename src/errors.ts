@@ -356,3 +356,56 @@ export class InvalidQueueCommandError extends SlurpError {
 export class FencedError extends SlurpError {
   override readonly code = 'ERR_FENCED'
 }
+
+// ---- Issue 13: coordinators on libp2p (src/coordinator) ----
+
+/**
+ * No voter this node asked knows a leader (an election is under way, or a
+ * majority is unreachable): retry the same request id after `retryAfterMs`.
+ */
+export class NoLeaderError extends RetryLaterError {
+  override readonly code = 'ERR_NO_LEADER'
+}
+
+/** A coordinator refused a request with a code this client has no class for; `remoteCode` is that code. */
+export class CoordinatorRefusedError extends SlurpError {
+  override readonly code = 'ERR_COORDINATOR_REFUSED'
+  constructor (message: string, readonly remoteCode: string, options?: ErrorOptions) {
+    super(message, options)
+  }
+}
+
+// Context generation requests (issue 13): refused before they enter the queue.
+
+/** A source over the size a generation request may carry. */
+export class SourceTooLargeError extends SlurpError {
+  override readonly code = 'ERR_SOURCE_TOO_LARGE'
+}
+
+/** A source that is not text (NUL bytes, not UTF-8): nothing to generate context from. */
+export class BinarySourceError extends SlurpError {
+  override readonly code = 'ERR_BINARY_SOURCE'
+}
+
+/** The leader gave up on a generation request; the message is its reason. */
+export class GenerationFailedError extends SlurpError {
+  override readonly code = 'ERR_GENERATION_FAILED'
+}
+
+// Context generators (issue 13 §3, src/generate). They refuse sources with
+// SourceTooLargeError and BinarySourceError, declared above.
+
+/** A generator set up without what it needs (the LLM generator without an endpoint URL or a model). */
+export class GeneratorConfigError extends SlurpError {
+  override readonly code = 'ERR_GENERATOR_CONFIG'
+}
+
+/** An LLM endpoint that failed: unreachable, an HTTP error, a timeout. The LLM generator falls back to the static draft and reports it. */
+export class LlmEndpointError extends SlurpError {
+  override readonly code: string = 'ERR_LLM_ENDPOINT'
+}
+
+/** An LLM answer that is not the JSON object asked for (wrong fields, types or lengths); treated as an endpoint failure. */
+export class InvalidLlmAnswerError extends LlmEndpointError {
+  override readonly code = 'ERR_INVALID_LLM_ANSWER'
+}

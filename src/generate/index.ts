@@ -1,0 +1,21 @@
+// Context generators (issue 13 §3): drafts of the seed's context node for files and directories.
+export type {
+  ContextDraft, Definition, DirectoryChild, GenerateOptions, Generator, GeneratorInfo, GeneratorInput, Manifest, RepoContext, RepoMap
+} from './types.ts'
+export { checkSource, DEFAULT_MAX_SOURCE_BYTES } from './check-source.ts'
+export type { CheckSourceOptions } from './check-source.ts'
+export { toItemDraft } from './item-draft.ts'
+export { createStaticGenerator, normalizePath, STATIC_GENERATOR_NAME, STATIC_GENERATOR_VERSION } from './static/static-generator.ts'
+export type { StaticGeneratorOptions } from './static/static-generator.ts'
+export { summarizeDirectory } from './static/directory.ts'
+export { buildRepoMap } from './static/repo-map.ts'
+export type { RepoFile, RepoMapOptions } from './static/repo-map.ts'
+export { nearestManifest, parseManifest } from './static/manifests.ts'
+export { languageOf, PARSED_LANGUAGES } from './static/languages.ts'
+export { pageRank } from './static/pagerank.ts'
+export { createLlmGenerator, LLM_GENERATOR_NAME, LLM_GENERATOR_VERSION } from './llm/llm-generator.ts'
+export type { LlmGeneratorOptions } from './llm/llm-generator.ts'
+export { resolveLlmConfig, DEFAULT_LLM_TIMEOUT_MS } from './llm/config.ts'
+export type { LlmConfig, LlmConfigOptions } from './llm/config.ts'
+export { parseLlmAnswer } from './llm/answer.ts'
+export type { LlmAnswer } from './llm/answer.ts'
