@@ -1,4 +1,5 @@
 import { SlurpPeer } from '../src/peer.ts'
+import type { PeerInit } from '../src/peer.ts'
 import { NetworkError } from '../src/errors.ts'
 import type { NetworkDir } from './network-dir.ts'
 import { localRelays } from './relay-registry.ts'
@@ -11,7 +12,14 @@ import type { KeysChangedDetail } from '../src/peer/peer-keys.ts'
  * the network directory; relays from --bootstrap, or else the relays running
  * from the same directory on this machine.
  */
-export async function openPeer (dir: NetworkDir, bootstrap: string[], options: { replicationFactor?: number, minReplicas?: number } = {}): Promise<SlurpPeer> {
+export interface OpenPeerOptions {
+  replicationFactor?: number
+  minReplicas?: number
+  /** The libp2p node's identity and listen addresses (a coordinator runs as its voter key, reachable by the other voters). */
+  node?: PeerInit['node']
+}
+
+export async function openPeer (dir: NetworkDir, bootstrap: string[], options: OpenPeerOptions = {}): Promise<SlurpPeer> {
   const { rootPublicKey } = await dir.readNetwork()
   const { policy, signed } = await newestPolicy(dir)
   const member = await dir.readMember()
@@ -26,7 +34,8 @@ export async function openPeer (dir: NetworkDir, bootstrap: string[], options: {
     keyring,
     bootstrap: relays,
     ...(options.replicationFactor === undefined ? {} : { replicationFactor: options.replicationFactor }),
-    ...(options.minReplicas === undefined ? {} : { minReplicas: options.minReplicas })
+    ...(options.minReplicas === undefined ? {} : { minReplicas: options.minReplicas }),
+    ...(options.node === undefined ? {} : { node: options.node })
   })
   // A newer policy the relays hand over (a rotation, a revocation) is kept here for the next command.
   peer.addEventListener('keys', event => { dir.writePolicy((event as CustomEvent<KeysChangedDetail>).detail.signed).catch(() => {}) })
@@ -39,7 +48,7 @@ export async function openPeer (dir: NetworkDir, bootstrap: string[], options: {
 }
 
 /** Runs `work` with a started peer and always stops it. */
-export async function withPeer<T> (dir: NetworkDir, bootstrap: string[], work: (peer: SlurpPeer) => Promise<T>, options: { replicationFactor?: number, minReplicas?: number } = {}): Promise<T> {
+export async function withPeer<T> (dir: NetworkDir, bootstrap: string[], work: (peer: SlurpPeer) => Promise<T>, options: OpenPeerOptions = {}): Promise<T> {
   const peer = await openPeer(dir, bootstrap, options)
   try {
     return await work(peer)

@@ -16,25 +16,42 @@ export interface RelayEntry {
 }
 
 export async function registerRelay (dir: string, entry: RelayEntry): Promise<() => Promise<void>> {
-  const folder = join(dir, 'relays')
+  return await registerProcess(dir, 'relays', entry)
+}
+
+/** Entries of relays whose process is still alive. */
+export async function localRelays (dir: string): Promise<RelayEntry[]> {
+  return await localProcesses(dir, 'relays')
+}
+
+/** The same for coordinators (slurp coordinator), in DIR/coordinators/. */
+export async function registerCoordinator (dir: string, entry: RelayEntry): Promise<() => Promise<void>> {
+  return await registerProcess(dir, 'coordinators', entry)
+}
+
+export async function localCoordinators (dir: string): Promise<RelayEntry[]> {
+  return await localProcesses(dir, 'coordinators')
+}
+
+async function registerProcess (dir: string, kind: string, entry: RelayEntry): Promise<() => Promise<void>> {
+  const folder = join(dir, kind)
   await mkdir(folder, { recursive: true })
   const file = join(folder, `${entry.peerId}.json`)
   await writeFileAtomic(file, `${JSON.stringify(entry, null, 2)}\n`)
   return async () => { await rm(file, { force: true }) }
 }
 
-/** Entries of relays whose process is still alive. */
-export async function localRelays (dir: string): Promise<RelayEntry[]> {
+async function localProcesses (dir: string, kind: string): Promise<RelayEntry[]> {
   let names: string[]
   try {
-    names = await readdir(join(dir, 'relays'))
+    names = await readdir(join(dir, kind))
   } catch {
     return []
   }
   const entries: RelayEntry[] = []
   for (const name of names.filter(n => n.endsWith('.json'))) {
     try {
-      const entry = JSON.parse(await readText(join(dir, 'relays', name), 'relay entry')) as RelayEntry
+      const entry = JSON.parse(await readText(join(dir, kind, name), `${kind} entry`)) as RelayEntry
       if (isAlive(entry.pid)) entries.push(entry)
     } catch {
       // A half-written or foreign file is not a relay.

@@ -28,9 +28,14 @@ import { exportCommand } from './commands/export.ts'
 import { importCommand } from './commands/import.ts'
 import { backup } from './commands/backup.ts'
 import { audit } from './commands/audit.ts'
+import { coordinator } from './commands/coordinator.ts'
+import { generate } from './commands/generate.ts'
+import { indexRepo } from './commands/index-repo.ts'
+import { leader } from './commands/leader.ts'
+import { voters } from './commands/voters.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 
-const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, log, resolve, ls, search, importCommand, exportCommand, backup, audit, decide, decisions, suggestions, status, mcp]
+const commands: readonly Command[] = [init, keygen, invite, policy, encrypt, decrypt, relay, certifyRelay, rotate, revoke, members, escrow, put, get, log, resolve, ls, search, importCommand, exportCommand, backup, audit, decide, decisions, suggestions, voters, coordinator, leader, generate, indexRepo, status, mcp]
 
 function mainHelp (): string {
   const width = Math.max(...commands.map(c => c.name.length))

@@ -25,9 +25,9 @@ export function startOptions (argv, env) {
   }
   const given = values['port-base'] ?? env.SLURP_PORT_BASE
   const portBase = given === undefined || given === '' ? DEFAULT_PORT_BASE : Number(given)
-  // Its highest port is base + 80.
-  if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_535 - 80) {
-    throw new Error(`--port-base (or SLURP_PORT_BASE) takes a whole number from 1024 to ${65_535 - 80}, not "${given}"`)
+  // Its highest port is base + 91 (the coordinator).
+  if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_535 - 91) {
+    throw new Error(`--port-base (or SLURP_PORT_BASE) takes a whole number from 1024 to ${65_535 - 91}, not "${given}"`)
   }
   const inviteOnly = values['invite-only'] === true
   return {
@@ -41,8 +41,9 @@ export function startOptions (argv, env) {
  * Three relays (the replication factor is 3, so puts get all their replicas),
  * relay N on base+10(N-1)+1 (TCP) and +2 (WebSockets: the web app it serves
  * dials relays over WebSockets, and Chromium allows plain ws:// to 127.0.0.1),
- * the first with the HTTP API and web app on base+80. The default base 4000
- * gives 4001/4002, 4011/4012, 4021/4022 and 4080.
+ * the first with the HTTP API and web app on base+80, and one generation
+ * coordinator (the network's one voter) on base+91. The default base 4000
+ * gives 4001/4002, 4011/4012, 4021/4022, 4080 and 4091.
  */
 export function startPlan (portBase = DEFAULT_PORT_BASE) {
   const relays = [0, 1, 2].map(i => {
@@ -53,7 +54,8 @@ export function startPlan (portBase = DEFAULT_PORT_BASE) {
       args: ['--listen', `/ip4/${HOST}/tcp/${tcp}`, '--listen', `/ip4/${HOST}/tcp/${ws}/ws`, '--http', i === 0 ? `${HOST}:${portBase + 80}` : 'off']
     }
   })
-  return { relays, ports: relays.flatMap(relay => relay.ports), webUrl: `http://${HOST}:${portBase + 80}/` }
+  const coordinator = { ports: [portBase + 91], args: ['--listen', `/ip4/${HOST}/tcp/${portBase + 91}`] }
+  return { relays, coordinator, ports: [...relays.flatMap(relay => relay.ports), ...coordinator.ports], webUrl: `http://${HOST}:${portBase + 80}/` }
 }
 
 /** The ports of `ports` something on this machine already listens on (at HOST), in order. */
@@ -72,7 +74,7 @@ export async function takenPorts (ports) {
 
 /** The first base after `portBase` (in steps of 100) whose ports are all free now, for the hint. */
 export async function freePortBase (portBase) {
-  for (let base = portBase + 100; base <= 65_535 - 80; base += 100) {
+  for (let base = portBase + 100; base <= 65_535 - 91; base += 100) {
     if ((await takenPorts(startPlan(base).ports)).length === 0) return base
   }
   return DEFAULT_PORT_BASE

@@ -2,7 +2,8 @@
 // `npm start`: the product on its embedded defaults. Creates a network in
 // ./.slurp on first run (or $SLURP_DIR), shows it, and runs a local mesh of
 // three relays (data in .slurp/relay-N) until Ctrl-C.
-//   --port-base N (or SLURP_PORT_BASE)       relays on N+1/N+2, N+11/N+12, N+21/N+22, HTTP on N+80 (default 4000)
+//   --port-base N (or SLURP_PORT_BASE)       relays on N+1/N+2, N+11/N+12, N+21/N+22, HTTP on N+80,
+//                                            the generation coordinator on N+91 (default 4000)
 //   --show-invite (or SLURP_SHOW_INVITE=1)  also print the browser link and its passphrase
 //   --invite-only                            print them and exit (the mesh may be running elsewhere)
 import { spawn, spawnSync } from 'node:child_process'
@@ -34,7 +35,7 @@ if (!inviteOnly) {
     const uses = taken.length === plan.ports.length ? '' : ` (npm start uses ${plan.ports.join(', ')})`
     console.error(`npm start: port${taken.length === 1 ? '' : 's'} ${taken.join(', ')} on 127.0.0.1 ${taken.length === 1 ? 'is' : 'are'} taken${uses}.
 Is npm start (or another relay) already running? Stop it, or choose other ports (these are free now):
-  npm start -- --port-base ${other}     (or SLURP_PORT_BASE=${other} npm start; ports ${other + 1}–${other + 80})`)
+  npm start -- --port-base ${other}     (or SLURP_PORT_BASE=${other} npm start; ports ${other + 1}–${other + 91})`)
     process.exit(1)
   }
 }
@@ -92,13 +93,22 @@ const children = []
 let firstAddress
 
 function startRelay (index) {
+  const args = [cli, 'relay', '--dir', dir, '--data', join(dir, `relay-${index + 1}`), ...relays[index]]
+  if (firstAddress !== undefined) args.push('--bootstrap', firstAddress)
+  return startChild(`relay ${index + 1}`, args)
+}
+
+// The network's one voter leads context generation ("slurp index", "slurp generate").
+function startCoordinator () {
+  return startChild('coordinator', [cli, 'coordinator', '--dir', dir, '--data', join(dir, 'coordinator'), ...plan.coordinator.args, '--bootstrap', firstAddress])
+}
+
+function startChild (name, args) {
   return new Promise((resolve, reject) => {
-    const args = [cli, 'relay', '--dir', dir, '--data', join(dir, `relay-${index + 1}`), ...relays[index]]
-    if (firstAddress !== undefined) args.push('--bootstrap', firstAddress)
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     children.push(child)
-    // Three relays log to one terminal: each line says whose it is.
-    createInterface({ input: child.stderr }).on('line', line => { process.stderr.write(`relay ${index + 1}: ${line}\n`) })
+    // Several processes log to one terminal: each line says whose it is.
+    createInterface({ input: child.stderr }).on('line', line => { process.stderr.write(`${name}: ${line}\n`) })
     let buffered = ''
     child.stdout.on('data', chunk => {
       buffered += chunk
@@ -109,7 +119,7 @@ function startRelay (index) {
       }
     })
     // 'close', not 'exit': the relay's last stderr lines (why it stopped) are printed first.
-    child.on('close', code => { if (buffered !== null) reject(new Error(`relay ${index + 1} exited with code ${code}`)) })
+    child.on('close', code => { if (buffered !== null) reject(new Error(`${name} exited with code ${code}`)) })
   })
 }
 
@@ -125,8 +135,12 @@ try {
     firstAddress ??= ready.multiaddrs[0]
     console.log(`relay ${i + 1}: ${ready.peerId}  ${ready.multiaddrs.join(' ')}${ready.http === null ? '' : `  ${ready.http}`}`)
   }
+  // A network made before generation existed names no voter yet: this directory's member becomes the one.
+  if (JSON.parse(slurp('voters', '--dir', dir)).generation === null) slurp('voters', 'set', '--self', '--dir', dir, '--bootstrap', firstAddress)
+  const coordinator = await startCoordinator()
+  console.log(`coordinator: ${coordinator.peerId}  ${coordinator.multiaddrs.join(' ')}`)
 } catch (error) {
-  console.error(`could not start the relays: ${error.message}`)
+  console.error(`could not start the mesh: ${error.message}`)
   stopAll()
   process.exit(1)
 }
@@ -134,7 +148,8 @@ try {
 const webBuilt = existsSync(join(root, 'dist/web/index.html'))
 
 console.log(`
-The mesh is up: three relays, HTTP API on ${webUrl} (/health, /status, /metrics).
+The mesh is up: three relays, HTTP API on ${webUrl} (/health, /status, /metrics), and a coordinator
+that generates context from code ("slurp index", "slurp generate"; "slurp leader" shows it).
 Each logs a summary of peers, stores and rejections every 10 s while busy (SLURP_LOG_LEVEL=debug: every event).
 ${webBuilt
   ? `${webInviteText()}
@@ -145,6 +160,8 @@ Try the CLI in another terminal (alias slurp="node ${cli}"):
   slurp get ucxl://project123/src/main.go --dir ${dir} --role senior_architect
   echo "why we chose LevelDB" | slurp encrypt --dir ${dir} --as backend_developer --armor | slurp decrypt --dir ${dir} --role devops_engineer
   slurp rotate --dir ${dir} --role backend_developer     # new keys; the relays take the new policy at once
-Ctrl-C stops the relays; their records stay in ${dir}/relay-N.
+  slurp index . --dir ${dir} --as backend_developer --project slurp   # context for every file of this repository
+  slurp get ucxl://slurp/src/peer.ts --dir ${dir} --role backend_developer
+Ctrl-C stops the relays and the coordinator; their records stay in ${dir}/relay-N, the generation log in ${dir}/coordinator.
 `)
 await Promise.all(children.map(child => new Promise(resolve => child.on('exit', resolve))))

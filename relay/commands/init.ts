@@ -3,6 +3,7 @@ import { keyFingerprint } from '../../src/crypto/fingerprint.ts'
 import { toBase64url } from '../../src/encoding/base64url.ts'
 import { UsageError } from '../../src/errors.ts'
 import { DEFAULT_ROLES } from '../../src/roles/defaults.ts'
+import { DEFAULT_LEADER_ROLE } from '../../src/trust/policy-generation.ts'
 import { issueCertificate } from '../../src/trust/certificate.ts'
 import { signPolicy } from '../../src/trust/policy.ts'
 import { generateSigningKey } from '../../src/trust/signing-key.ts'
@@ -22,6 +23,7 @@ export const init: Command = {
   details: [
     'Creates the network directory. You become its admin: you hold the root key,',
     'every role key, and a membership certificate for every role, valid --days days.',
+    'Your member key is the network\'s one generation voter ("slurp voters" changes that).',
     'Refuses to touch a directory that already holds a network.'
   ].join('\n'),
   options: { ...DIR_OPTION, days: { type: 'string' } },
@@ -41,8 +43,10 @@ export const init: Command = {
     }
     // Every reader set gets its key (epoch 1): a write costs one key agreement however many roles read it.
     const table = Object.fromEntries(roles.map(role => [role.name, role]))
-    const signed = await signPolicy(root.key, { roles, readerKeys: await nextReaderKeys({ roles: table, admin: await adminKeyOf(root.seed) }) })
     const member = await generateSigningKey()
+    // The new network's own member is its one voter: "slurp coordinator" from this directory leads (see "slurp voters").
+    const generation = { leaderRole: DEFAULT_LEADER_ROLE, voters: [toBase64url(member.key.publicKey)] }
+    const signed = await signPolicy(root.key, { roles, generation, readerKeys: await nextReaderKeys({ roles: table, admin: await adminKeyOf(root.seed) }) })
     const now = Date.now()
     const certificate = await issueCertificate(root.key, {
       member: member.key.publicKey,

@@ -116,7 +116,8 @@ export class Directory {
     const failures: unknown[] = []
     await Promise.all(batch.map(async ([record, pending]) => {
       try {
-        await this.writeRecord(record, pending, signal)
+        // Each record's write its own signal: one signal under every shard's fan-out to every relay trips Node's listener-leak warning.
+        await this.writeRecord(record, pending, signal === undefined ? undefined : AbortSignal.any([signal]))
       } catch (error) {
         failures.push(error)
         // Noted again, under whatever was noted meanwhile.

@@ -23,15 +23,20 @@ export interface RelayProcess {
 
 /** Starts `slurp relay` as a process and waits for its ready line. */
 export async function startRelayProcess (runtime: Runtime, args: string[], timeoutMs = 60_000): Promise<RelayProcess> {
+  return await startServerProcess(runtime, 'relay', args, timeoutMs)
+}
+
+/** Starts a long-running command (`relay`, `coordinator`) as a process and waits for its ready line. */
+export async function startServerProcess (runtime: Runtime, name: 'relay' | 'coordinator', args: string[], timeoutMs = 60_000): Promise<RelayProcess> {
   const [command, prefix] = cliCommand(runtime)
-  const child = spawn(command, [...prefix, 'relay', ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(command, [...prefix, name, ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
   const exited = new Promise<number | null>(resolve => child.on('exit', code => { resolve(code) }))
   const ready = await new Promise<RelayProcess['ready']>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`${runtime} relay not ready in ${timeoutMs} ms:\n${stdout}\n${stderr}`)) }, timeoutMs)
+    const timer = setTimeout(() => { reject(new Error(`${runtime} ${name} not ready in ${timeoutMs} ms:\n${stdout}\n${stderr}`)) }, timeoutMs)
     const check = (): void => {
       const line = stdout.split('\n').find(l => l.includes('"event":"ready"'))
       if (line !== undefined) {
@@ -40,7 +45,7 @@ export async function startRelayProcess (runtime: Runtime, args: string[], timeo
       }
     }
     child.stdout.on('data', check)
-    exited.then(code => { clearTimeout(timer); reject(new Error(`${runtime} relay exited with ${code}:\n${stdout}\n${stderr}`)) }).catch(reject)
+    exited.then(code => { clearTimeout(timer); reject(new Error(`${runtime} ${name} exited with ${code}:\n${stdout}\n${stderr}`)) }).catch(reject)
   })
   return {
     child,
