@@ -14,6 +14,10 @@ import type { SlurpPeer } from '../src/peer.ts'
 import { KVRaftStorage } from '../src/raft/kv-storage.ts'
 import type { QueueCommand } from '../src/raft/queue-commands.ts'
 import { createLevelStore } from '../src/store/level.node.ts'
+import { serveHttp } from '#serve'
+import { createCoordinatorApp } from './coordinator/coordinator-app.ts'
+import { createCoordinatorMetrics } from './coordinator/coordinator-metrics.ts'
+import { MetricsRegistry } from './metrics/registry.ts'
 import type { NetworkDir } from './network-dir.ts'
 import { openPeer } from './peer-from-dir.ts'
 import { localCoordinators, registerCoordinator } from './relay-registry.ts'
@@ -34,6 +38,8 @@ export interface CoordinatorRuntimeOptions {
   electionTimeoutMs?: number
   heartbeatMs?: number
   onEvent?: CoordinatorInit['onEvent']
+  /** Serve /health, /status and /metrics here (port 0: a free one). */
+  http?: { hostname: string, port: number }
 }
 
 export interface CoordinatorRuntime {
@@ -41,6 +47,7 @@ export interface CoordinatorRuntime {
   readonly coordinator: Coordinator
   readonly peerId: string
   readonly multiaddrs: string[]
+  readonly httpUrl?: string
   stop: () => Promise<void>
 }
 
@@ -66,6 +73,11 @@ export async function startCoordinatorRuntime (options: CoordinatorRuntimeOption
   const store = createLevelStore({ path: join(options.data, 'raft') })
   let unregister: (() => Promise<void>) | undefined
   let coordinator: Coordinator | undefined
+  let http: Awaited<ReturnType<typeof serveHttp>> | undefined
+  const metrics = new MetricsRegistry()
+  metrics.collectRuntimeMetrics()
+  const status = (): ReturnType<Coordinator['status']> => (coordinator as Coordinator).status()
+  const count = createCoordinatorMetrics(metrics, status)
   try {
     await store.open()
     const voters = generation.voters.map(key => voterPeerId(fromBase64url(key)).toString())
@@ -88,12 +100,17 @@ export async function startCoordinatorRuntime (options: CoordinatorRuntimeOption
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.electionTimeoutMs === undefined ? {} : { electionTimeoutMs: options.electionTimeoutMs }),
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
-      ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent })
+      onEvent: event => {
+        count(event)
+        options.onEvent?.(event)
+      }
     })
     await coordinator.start()
+    if (options.http !== undefined) http = await serveHttp(createCoordinatorApp({ status, metrics }), options.http)
     const multiaddrs = peer.libp2p.getMultiaddrs().map(String)
-    unregister = await registerCoordinator(dir.path, { peerId: peer.peerId.toString(), multiaddrs, pid: process.pid, startedAt: new Date().toISOString() })
+    unregister = await registerCoordinator(dir.path, { peerId: peer.peerId.toString(), multiaddrs, ...(http === undefined ? {} : { http: http.url }), pid: process.pid, startedAt: new Date().toISOString() })
   } catch (error) {
+    await http?.close()
     await coordinator?.stop()
     await peer.stop()
     await store.close()
@@ -106,9 +123,11 @@ export async function startCoordinatorRuntime (options: CoordinatorRuntimeOption
     coordinator: running,
     peerId: peer.peerId.toString(),
     multiaddrs: peer.libp2p.getMultiaddrs().map(String),
+    ...(http === undefined ? {} : { httpUrl: http.url }),
     stop: async () => {
       stopping ??= (async () => {
         await unregister?.()
+        await http?.close()
         await running.stop()
         await peer.stop()
         await store.close()

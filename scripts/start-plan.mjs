@@ -42,8 +42,9 @@ export function startOptions (argv, env) {
  * relay N on base+10(N-1)+1 (TCP) and +2 (WebSockets: the web app it serves
  * dials relays over WebSockets, and Chromium allows plain ws:// to 127.0.0.1),
  * the first with the HTTP API and web app on base+80, and one generation
- * coordinator (the network's one voter) on base+91. The default base 4000
- * gives 4001/4002, 4011/4012, 4021/4022, 4080 and 4091.
+ * coordinator (the network's one voter) on base+91, its HTTP status on
+ * base+90. The default base 4000 gives 4001/4002, 4011/4012, 4021/4022,
+ * 4080, 4090 and 4091.
  */
 export function startPlan (portBase = DEFAULT_PORT_BASE) {
   const relays = [0, 1, 2].map(i => {
@@ -54,7 +55,7 @@ export function startPlan (portBase = DEFAULT_PORT_BASE) {
       args: ['--listen', `/ip4/${HOST}/tcp/${tcp}`, '--listen', `/ip4/${HOST}/tcp/${ws}/ws`, '--http', i === 0 ? `${HOST}:${portBase + 80}` : 'off']
     }
   })
-  const coordinator = { ports: [portBase + 91], args: ['--listen', `/ip4/${HOST}/tcp/${portBase + 91}`] }
+  const coordinator = { ports: [portBase + 90, portBase + 91], args: ['--listen', `/ip4/${HOST}/tcp/${portBase + 91}`, '--http', `${HOST}:${portBase + 90}`] }
   return { relays, coordinator, ports: [...relays.flatMap(relay => relay.ports), ...coordinator.ports], webUrl: `http://${HOST}:${portBase + 80}/` }
 }
 

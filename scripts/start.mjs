@@ -3,7 +3,7 @@
 // ./.slurp on first run (or $SLURP_DIR), shows it, and runs a local mesh of
 // three relays (data in .slurp/relay-N) until Ctrl-C.
 //   --port-base N (or SLURP_PORT_BASE)       relays on N+1/N+2, N+11/N+12, N+21/N+22, HTTP on N+80,
-//                                            the generation coordinator on N+91 (default 4000)
+//                                            the generation coordinator on N+91, its HTTP on N+90 (default 4000)
 //   --show-invite (or SLURP_SHOW_INVITE=1)  also print the browser link and its passphrase
 //   --invite-only                            print them and exit (the mesh may be running elsewhere)
 import { spawn, spawnSync } from 'node:child_process'
@@ -138,7 +138,7 @@ try {
   // A network made before generation existed names no voter yet: this directory's member becomes the one.
   if (JSON.parse(slurp('voters', '--dir', dir)).generation === null) slurp('voters', 'set', '--self', '--dir', dir, '--bootstrap', firstAddress)
   const coordinator = await startCoordinator()
-  console.log(`coordinator: ${coordinator.peerId}  ${coordinator.multiaddrs.join(' ')}`)
+  console.log(`coordinator: ${coordinator.peerId}  ${coordinator.multiaddrs.join(' ')}  ${coordinator.http}`)
 } catch (error) {
   console.error(`could not start the mesh: ${error.message}`)
   stopAll()
@@ -149,7 +149,7 @@ const webBuilt = existsSync(join(root, 'dist/web/index.html'))
 
 console.log(`
 The mesh is up: three relays, HTTP API on ${webUrl} (/health, /status, /metrics), and a coordinator
-that generates context from code ("slurp index", "slurp generate"; "slurp leader" shows it).
+that generates context from code ("slurp index", "slurp generate"; "slurp leader" and http://${plan.coordinator.args.at(-1)}/status show it).
 Each logs a summary of peers, stores and rejections every 10 s while busy (SLURP_LOG_LEVEL=debug: every event).
 ${webBuilt
   ? `${webInviteText()}

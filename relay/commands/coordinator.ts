@@ -5,14 +5,14 @@ import { startCoordinatorRuntime } from '../coordinator-runtime.ts'
 import { GENERATOR_HELP, GENERATOR_OPTIONS, generatorFrom } from '../generator-choice.ts'
 import { createLogger, parseLogLevel } from '../log.ts'
 import { NetworkDir } from '../network-dir.ts'
-import { listFrom, positiveInt } from '../options.ts'
+import { hostPort, listFrom, positiveInt } from '../options.ts'
 
 export const DEFAULT_COORDINATOR_LISTEN = ['/ip4/127.0.0.1/tcp/4091']
 
 export const coordinator: Command = {
   name: 'coordinator',
   summary: 'run a generation voter: elects the leader with the other voters; the leader generates requested context',
-  usage: 'slurp coordinator [--dir .slurp] [--listen MA]... [--voter MA]... [--data PATH] [--bootstrap MA]... [--generator static|llm] [--concurrency N] [--log-level L]',
+  usage: 'slurp coordinator [--dir .slurp] [--listen MA]... [--voter MA]... [--data PATH] [--http HOST:PORT|off] [--bootstrap MA]... [--generator static|llm] [--concurrency N] [--log-level L]',
   details: [
     'This directory\'s member must be one of the policy\'s voters ("slurp voters") and hold',
     'its leader role. Voters elect one leader (Raft); requests ("slurp generate", "slurp',
@@ -22,6 +22,9 @@ export const coordinator: Command = {
     `Defaults: --listen ${DEFAULT_COORDINATOR_LISTEN.join(',')}, --data DIR/coordinator, relays from`,
     '--bootstrap or those running from --dir. Other voters: --voter MULTIADDR/p2p/ID, and those',
     'running from the same directory. Environment: SLURP_COORDINATOR_LISTEN, SLURP_VOTERS.',
+    '--http HOST:PORT (default off; SLURP_COORDINATOR_HTTP) serves /health (503 while no leader is',
+    'known), /status (what "slurp leader" prints) and Prometheus /metrics: elections, term, queue',
+    'depth by priority, generations by outcome and their latency.',
     GENERATOR_HELP,
     'Prints {"event":"ready",…} once it serves; logs elections and generations to stderr.',
     'Stops cleanly on SIGINT or SIGTERM.'
@@ -32,6 +35,7 @@ export const coordinator: Command = {
     listen: { type: 'string', short: 'l', multiple: true },
     voter: { type: 'string', multiple: true },
     data: { type: 'string' },
+    http: { type: 'string' },
     bootstrap: { type: 'string', short: 'b', multiple: true },
     concurrency: { type: 'string' },
     'log-level': { type: 'string' }
@@ -39,8 +43,10 @@ export const coordinator: Command = {
   async run (args, io) {
     const dir = new NetworkDir(dirFrom(args, io))
     const log = createLogger({ level: parseLogLevel((args.values['log-level'] as string | undefined) ?? io.env.SLURP_LOG_LEVEL), write: line => { io.stderr(line) } })
+    const httpValue = (args.values.http as string | undefined) ?? io.env.SLURP_COORDINATOR_HTTP ?? 'off'
     const running = await startCoordinatorRuntime({
       dir,
+      ...(httpValue === 'off' ? {} : { http: hostPort(httpValue, '--http') }),
       bootstrap: listFrom(args, io, 'bootstrap', 'SLURP_BOOTSTRAP', []),
       listen: listFrom(args, io, 'listen', 'SLURP_COORDINATOR_LISTEN', DEFAULT_COORDINATOR_LISTEN),
       voterAddrs: listFrom(args, io, 'voter', 'SLURP_VOTERS', []),
@@ -57,7 +63,7 @@ export const coordinator: Command = {
         } else if (event.type === 'failed') log.error(`stopped: ${event.error.message}`)
       }
     })
-    io.stdout(`${JSON.stringify({ event: 'ready', peerId: running.peerId, multiaddrs: running.multiaddrs })}\n`)
+    io.stdout(`${JSON.stringify({ event: 'ready', peerId: running.peerId, multiaddrs: running.multiaddrs, http: running.httpUrl ?? null })}\n`)
     await new Promise<void>(resolve => {
       const stop = (signal: string): void => {
         io.stderr(`slurp coordinator: ${signal}: stopping\n`)

@@ -16,19 +16,19 @@ import { VOTER_HELP, VOTER_OPTIONS, votersClient } from '../voters-from-dir.ts'
 export const generate: Command = {
   name: 'generate',
   summary: 'ask the elected leader to generate context for files, readable as if you had written it as --as ROLE',
-  usage: 'slurp generate FILE... --as ROLE [--project P] [--priority low|normal|high|urgent] [--wait] [--timeout S] [--dir .slurp] [--voter MA]... [--bootstrap MA]...',
+  usage: 'slurp generate FILE... --as ROLE [--project P] [--root DIR] [--priority low|normal|high|urgent] [--wait] [--timeout S] [--dir .slurp] [--voter MA]... [--bootstrap MA]...',
   details: [
     'Each FILE goes to the voters in a request signed by your member key; it is acknowledged once a',
     'majority of them hold it, so it survives the leader failing. The leader generates it once',
     '(the same file, unchanged, is not generated again) and stores the result at',
-    'ucxl://PROJECT/PATH (PATH relative to the current folder; --project defaults to its name),',
+    'ucxl://PROJECT/PATH (PATH relative to --root, default the current folder; --project defaults to its name),',
     'written by the leader role for ROLE: those who read what ROLE writes read it, and the leader.',
     'You must hold ROLE. Binary files and files over 256 KiB are refused at once.',
     'Prints one JSON object per file: its address, request id and state (with --wait: once done,',
     'with the record key, or the reason it failed; --timeout S bounds the wait, default 300).',
     VOTER_HELP
   ].join('\n'),
-  options: { ...DIR_OPTION, ...MESH_OPTIONS, ...VOTER_OPTIONS, as: { type: 'string' }, project: { type: 'string' }, priority: { type: 'string' }, wait: { type: 'boolean' }, timeout: { type: 'string' } },
+  options: { ...DIR_OPTION, ...MESH_OPTIONS, ...VOTER_OPTIONS, as: { type: 'string' }, project: { type: 'string' }, root: { type: 'string' }, priority: { type: 'string' }, wait: { type: 'boolean' }, timeout: { type: 'string' } },
   allowPositionals: true,
   async run (args, io) {
     const files = args.positionals
@@ -36,11 +36,12 @@ export const generate: Command = {
     const role = args.values.as as string | undefined
     if (role === undefined) throw new UsageError('generate needs --as ROLE (the role the context is for)')
     const priority = priorityFrom(args.values.priority)
-    const project = (args.values.project as string | undefined) ?? basename(process.cwd())
+    const root = resolve((args.values.root as string | undefined) ?? process.cwd())
+    const project = (args.values.project as string | undefined) ?? basename(root)
     const items: GenerationItem[] = []
     for (const file of files) {
-      const path = relative(process.cwd(), resolve(file)).split('\\').join('/')
-      if (path.startsWith('../')) throw new UsageError(`${file} is outside the current folder: run generate from the folder its address is relative to`)
+      const path = relative(root, resolve(file)).split('\\').join('/')
+      if (path.startsWith('../') || path === '..') throw new UsageError(`${file} is outside ${root}: addresses are relative to --root (default the current folder)`)
       items.push({ kind: 'file', address: `ucxl://${project}/${path}`, bytes: await readFile(file) })
     }
     const dir = new NetworkDir(dirFrom(args, io))

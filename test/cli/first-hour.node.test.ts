@@ -41,7 +41,7 @@ afterAll(async () => { await rm(base, { recursive: true, force: true }) })
 describe('npm start', () => {
   it('takes its ports from --port-base or SLURP_PORT_BASE, 4000 by default', () => {
     expect(startOptions([], {}).portBase).toBe(DEFAULT_PORT_BASE)
-    expect(startPlan().ports).toEqual([4001, 4002, 4080, 4011, 4012, 4021, 4022, 4091])
+    expect(startPlan().ports).toEqual([4001, 4002, 4080, 4011, 4012, 4021, 4022, 4090, 4091])
     expect(startPlan().webUrl).toBe('http://127.0.0.1:4080/')
     expect(startOptions(['--port-base', '5100'], {}).portBase).toBe(5100)
     expect(startOptions(['--port-base=5200', '--show-invite'], { SLURP_PORT_BASE: '5100' })).toEqual({ portBase: 5200, inviteOnly: false, showInvite: true })
