@@ -1,13 +1,34 @@
 import { join } from 'node:path'
 import { DIR_OPTION, dirFrom, printJson } from '../command.ts'
-import type { Command } from '../command.ts'
+import type { Command, CommandIO, ParsedArgs } from '../command.ts'
 import { startCoordinatorRuntime } from '../coordinator-runtime.ts'
+import type { CoordinatorRuntimeOptions } from '../coordinator-runtime.ts'
 import { GENERATOR_HELP, GENERATOR_OPTIONS, generatorFrom } from '../generator-choice.ts'
 import { createLogger, parseLogLevel } from '../log.ts'
+import type { Logger } from '../log.ts'
 import { NetworkDir } from '../network-dir.ts'
 import { hostPort, listFrom, positiveInt } from '../options.ts'
 
 export const DEFAULT_COORDINATOR_LISTEN = ['/ip4/127.0.0.1/tcp/4091']
+
+/** What `slurp coordinator` and `slurp relay --coordinator` share: the voters, the generator, the log lines. */
+export async function coordinatorOptionsFrom (args: ParsedArgs, io: CommandIO, dir: NetworkDir, log: Logger): Promise<Pick<CoordinatorRuntimeOptions, 'dir' | 'voterAddrs' | 'generator' | 'onWarning' | 'concurrency' | 'onEvent'>> {
+  return {
+    dir,
+    voterAddrs: listFrom(args, io, 'voter', 'SLURP_VOTERS', []),
+    generator: await generatorFrom(args.values, io.env, message => { log.warn(message) }),
+    onWarning: message => { log.warn(message) },
+    concurrency: positiveInt(args.values.concurrency, '--concurrency', 4),
+    onEvent: event => {
+      if (event.type === 'leader') log.info(`term ${event.term}: leader ${event.leader}`)
+      else if (event.type === 'generation') {
+        const line = `term ${event.term}: ${event.requestId} ${event.outcome} in ${Math.round(event.ms)} ms${event.error === undefined ? '' : `: ${event.error.message}`}`
+        if (event.outcome === 'done') log.debug(line)
+        else log.warn(line)
+      } else if (event.type === 'failed') log.error(`stopped: ${event.error.message}`)
+    }
+  }
+}
 
 export const coordinator: Command = {
   name: 'coordinator',
@@ -45,23 +66,11 @@ export const coordinator: Command = {
     const log = createLogger({ level: parseLogLevel((args.values['log-level'] as string | undefined) ?? io.env.SLURP_LOG_LEVEL), write: line => { io.stderr(line) } })
     const httpValue = (args.values.http as string | undefined) ?? io.env.SLURP_COORDINATOR_HTTP ?? 'off'
     const running = await startCoordinatorRuntime({
-      dir,
-      ...(httpValue === 'off' ? {} : { http: hostPort(httpValue, '--http') }),
+      ...await coordinatorOptionsFrom(args, io, dir, log),
       bootstrap: listFrom(args, io, 'bootstrap', 'SLURP_BOOTSTRAP', []),
       listen: listFrom(args, io, 'listen', 'SLURP_COORDINATOR_LISTEN', DEFAULT_COORDINATOR_LISTEN),
-      voterAddrs: listFrom(args, io, 'voter', 'SLURP_VOTERS', []),
       data: (args.values.data as string | undefined) ?? join(dir.path, 'coordinator'),
-      generator: await generatorFrom(args.values, io.env, message => { log.warn(message) }),
-      onWarning: message => { log.warn(message) },
-      concurrency: positiveInt(args.values.concurrency, '--concurrency', 4),
-      onEvent: event => {
-        if (event.type === 'leader') log.info(`term ${event.term}: leader ${event.leader}`)
-        else if (event.type === 'generation') {
-          const line = `term ${event.term}: ${event.requestId} ${event.outcome} in ${Math.round(event.ms)} ms${event.error === undefined ? '' : `: ${event.error.message}`}`
-          if (event.outcome === 'done') log.debug(line)
-          else log.warn(line)
-        } else if (event.type === 'failed') log.error(`stopped: ${event.error.message}`)
-      }
+      ...(httpValue === 'off' ? {} : { http: hostPort(httpValue, '--http') })
     })
     io.stdout(`${JSON.stringify({ event: 'ready', peerId: running.peerId, multiaddrs: running.multiaddrs, http: running.httpUrl ?? null })}\n`)
     await new Promise<void>(resolve => {

@@ -11,6 +11,10 @@ import { isBrowserDialable } from '../../src/net/browser-dialable.ts'
 import { startRelayServer } from '../relay-server.ts'
 import { RELAY_BACKUP_HELP, RELAY_BACKUP_OPTIONS, scheduledBackupFrom } from '../backup/relay-options.ts'
 import { RELAY_CONNECTION_HELP, RELAY_CONNECTION_OPTIONS, connectionLimitsFrom } from '../connection-options.ts'
+import { DEFAULT_COORDINATOR_LISTEN, coordinatorOptionsFrom } from './coordinator.ts'
+import { startCoordinatorRuntime } from '../coordinator-runtime.ts'
+import type { CoordinatorRuntime } from '../coordinator-runtime.ts'
+import { GENERATOR_OPTIONS } from '../generator-choice.ts'
 
 export const DEFAULT_LISTEN = ['/ip4/127.0.0.1/tcp/4001', '/ip4/127.0.0.1/tcp/4002/ws']
 export const DEFAULT_HTTP = '127.0.0.1:4080'
@@ -18,7 +22,7 @@ export const DEFAULT_HTTP = '127.0.0.1:4080'
 export const relay: Command = {
   name: 'relay',
   summary: 'run a relay: stores and replicates records it cannot read, serves the DHT and an HTTP API',
-  usage: 'slurp relay [--dir .slurp] [--listen MA]... [--http HOST:PORT|off] [--web DIR|off] [--data PATH] [--bootstrap MA]... [--certificate FILE] [--min-free MB] [--log-level error|warn|info|debug] [--backup-schedule CRON --backup-dest DIR] [--max-connections N] [--max-connections-per-ip N] [--inbound-rate-per-ip N] [--allow LIST]',
+  usage: 'slurp relay [--dir .slurp] [--listen MA]... [--http HOST:PORT|off] [--web DIR|off] [--data PATH] [--bootstrap MA]... [--certificate FILE] [--min-free MB] [--log-level error|warn|info|debug] [--backup-schedule CRON --backup-dest DIR] [--max-connections N] [--max-connections-per-ip N] [--inbound-rate-per-ip N] [--allow LIST] [--coordinator [--coordinator-listen MA]...]',
   details: [
     'Defaults: --listen /ip4/127.0.0.1/tcp/4001 and /ip4/127.0.0.1/tcp/4002/ws, --http 127.0.0.1:4080,',
     '--data DIR/relay (its identity and records, LevelDB), --web: the built web app (dist/web)',
@@ -34,6 +38,9 @@ export const relay: Command = {
     'with --web and none, the relay refuses to start (the default web app is left out, with a warning).',
     RELAY_BACKUP_HELP,
     RELAY_CONNECTION_HELP,
+    `--coordinator: also run this directory's member as a generation voter in the same process (see`,
+    `"slurp coordinator"; its flags --voter, --generator, --llm-*, --concurrency apply), listening on`,
+    `--coordinator-listen (default ${DEFAULT_COORDINATOR_LISTEN.join(',')}), its Raft log under --data.`,
     'Stops cleanly on SIGINT or SIGTERM (finishes writes, closes the store).'
   ].join('\n'),
   options: {
@@ -47,7 +54,12 @@ export const relay: Command = {
     'min-free': { type: 'string' },
     'log-level': { type: 'string' },
     ...RELAY_BACKUP_OPTIONS,
-    ...RELAY_CONNECTION_OPTIONS
+    ...RELAY_CONNECTION_OPTIONS,
+    ...GENERATOR_OPTIONS,
+    coordinator: { type: 'boolean' },
+    'coordinator-listen': { type: 'string', multiple: true },
+    voter: { type: 'string', multiple: true },
+    concurrency: { type: 'string' }
   },
   async run (args, io) {
     const dir = new NetworkDir(dirFrom(args, io))
@@ -63,11 +75,12 @@ export const relay: Command = {
       log.warn(`not serving the web app: ${why}`)
       webValue = undefined
     }
+    const data = (args.values.data as string | undefined) ?? io.env.SLURP_DATA ?? join(dir.path, 'relay')
     const running = await startRelayServer({
       dir,
       listen,
       ...(httpValue === 'off' ? {} : { http: hostPort(httpValue, '--http') }),
-      data: (args.values.data as string | undefined) ?? io.env.SLURP_DATA ?? join(dir.path, 'relay'),
+      data,
       bootstrap: listFrom(args, io, 'bootstrap', 'SLURP_BOOTSTRAP', []),
       ...certificateOption((args.values.certificate as string | undefined) ?? io.env.SLURP_RELAY_CERTIFICATE),
       ...minFreeOption((args.values['min-free'] as string | undefined) ?? io.env.SLURP_MIN_FREE_MB),
@@ -75,13 +88,29 @@ export const relay: Command = {
       ...scheduledBackupFrom(args.values, io.env, log),
       ...connectionLimitsFrom(args.values, io.env)
     })
-    io.stdout(`${JSON.stringify({ event: 'ready', peerId: running.peerId, multiaddrs: running.multiaddrs, http: running.httpUrl ?? null })}\n`)
+    let coordinator: CoordinatorRuntime | undefined
+    if (args.values.coordinator === true) {
+      try {
+        coordinator = await startCoordinatorRuntime({
+          ...await coordinatorOptionsFrom(args, io, dir, log),
+          bootstrap: [running.multiaddrs[0] as string],
+          listen: listFrom(args, io, 'coordinator-listen', 'SLURP_COORDINATOR_LISTEN', DEFAULT_COORDINATOR_LISTEN),
+          data: join(data, 'coordinator')
+        })
+      } catch (error) {
+        await running.stop()
+        throw error
+      }
+    }
+    io.stdout(`${JSON.stringify({ event: 'ready', peerId: running.peerId, multiaddrs: running.multiaddrs, http: running.httpUrl ?? null, ...(coordinator === undefined ? {} : { coordinator: { peerId: coordinator.peerId, multiaddrs: coordinator.multiaddrs } }) })}\n`)
     const activity = logRelayActivity(running.relay, log)
     await new Promise<void>(resolve => {
       const stop = (signal: string): void => {
         activity.stop()
         io.stderr(`slurp relay: ${signal}: stopping\n`)
-        running.stop().then(resolve, error => { io.stderr(`slurp relay: stop failed: ${(error as Error).message}\n`); resolve() })
+        // The voter first: its last writes go through this relay.
+        const stopped = (coordinator?.stop() ?? Promise.resolve()).then(async () => { await running.stop() })
+        stopped.then(resolve, error => { io.stderr(`slurp relay: stop failed: ${(error as Error).message}\n`); resolve() })
       }
       process.once('SIGINT', () => { stop('SIGINT') })
       process.once('SIGTERM', () => { stop('SIGTERM') })
