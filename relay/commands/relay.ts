@@ -38,8 +38,8 @@ export const relay: Command = {
     'with --web and none, the relay refuses to start (the default web app is left out, with a warning).',
     RELAY_BACKUP_HELP,
     RELAY_CONNECTION_HELP,
-    `--coordinator: also run this directory's member as a generation voter in the same process (see`,
-    `"slurp coordinator"; its flags --voter, --generator, --llm-*, --concurrency apply), listening on`,
+    '--coordinator: also run this directory\'s member as a generation voter in the same process (see',
+    '"slurp coordinator"; its flags --voter, --generator, --llm-*, --concurrency apply), listening on',
     `--coordinator-listen (default ${DEFAULT_COORDINATOR_LISTEN.join(',')}), its Raft log under --data.`,
     'Stops cleanly on SIGINT or SIGTERM (finishes writes, closes the store).'
   ].join('\n'),
