@@ -42,7 +42,7 @@ export interface CoordinatorInit {
   /**
    * Checks a request that arrived from outside the voters before it goes
    * anywhere (the requester's rights, the role, the source); throw a named
-   * SlurpError to refuse it. Not called for submit() in this process.
+   * SlurpError to refuse it. Not called for submit() made inside this coordinator.
    */
   admit?: (request: GenerationRequest, from: PeerId) => Promise<void> | void
   onEvent?: (event: CoordinatorEvent) => void
@@ -199,7 +199,7 @@ class VoterCoordinator implements Coordinator {
     return await this.waiters.wait(requestId, options.signal)
   }
 
-  /** A request from this process (`from` undefined), a member, or a voter passing it on (`forwarded`). */
+  /** A request from this very process (`from` undefined), a member, or a voter passing it on (`forwarded`). */
   private async accept (raw: unknown, signal: AbortSignal, from: PeerId | undefined, forwarded: boolean): Promise<Ack> {
     throwIfAborted(signal)
     const command = parseQueueCommand({ type: 'request', request: raw }) as RequestCommand

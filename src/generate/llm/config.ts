@@ -62,7 +62,7 @@ function nonEmpty (value: string | undefined): string | undefined {
 }
 
 function processEnv (): Readonly<Record<string, string | undefined>> {
-  // Node, Bun and Deno (2.x) all have process.env; a browser has none.
+  // Node, Bun and Deno (2.x) all expose the environment on the global process object; a browser has none.
   const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
   return proc?.env ?? {}
 }

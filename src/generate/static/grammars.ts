@@ -1,24 +1,14 @@
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { Language, Parser, Query } from 'web-tree-sitter'
 import { EXTRA_QUERIES } from './queries.ts'
 import { GRAMMARS } from './languages.ts'
-import type { PackageFile, ParsedLanguage } from './languages.ts'
+import type { ParsedLanguage } from './languages.ts'
+import { readPackageFile } from './package-files.node.ts'
 
 /** A language ready to parse: one parser and one compiled query (the package's tags.scm plus ours). */
 export interface LoadedGrammar {
   readonly language: ParsedLanguage
   readonly parser: Parser
   readonly query: Query
-}
-
-// createRequire + readFileSync resolve and read node_modules the same way on
-// Node, Bun and Deno (npm packages), and need no bundler or fetch of file: URLs.
-const require = createRequire(import.meta.url)
-
-function readPackageFile (file: PackageFile): Uint8Array {
-  const from = file.from === undefined ? require : createRequire(require.resolve(`${file.from}/package.json`))
-  return readFileSync(from.resolve(file.spec))
 }
 
 let runtime: Promise<void> | undefined
@@ -36,7 +26,7 @@ const loaded = new Map<ParsedLanguage, Promise<LoadedGrammar>>()
 
 /**
  * The grammar for `language`, loaded on first use and kept for the life of
- * the process. Parsing is synchronous, so one parser per language is enough
+ * the running program. Parsing is synchronous, so one parser per language is enough
  * however many generations run at once.
  */
 export function loadGrammar (language: ParsedLanguage): Promise<LoadedGrammar> {
