@@ -180,9 +180,9 @@ export class SlurpPeer extends EventTarget {
       minReplicas: this.minReplicas,
       cached: async (address, options) => await this.cached(address, options),
       resolver: this.resolver,
-      written: ({ address, type, role }) => {
+      written: ({ address, type, role, generated }) => {
         if (this.init.writeNotices !== false) sendNotices(this.libp2p, address).catch(() => {})
-        if (type !== 'suggestion' && this.init.listWrites !== false && !isReservedAddress(address)) this.directory.note(address, type, role)
+        if (type !== 'suggestion' && this.init.listWrites !== false && !isReservedAddress(address)) this.directory.note(address, type, role, generated)
       }
     })
   }

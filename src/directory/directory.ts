@@ -44,7 +44,18 @@ export interface Listing {
   readonly skipped: number
 }
 
-interface Pending { readonly project: string, readonly role: string, readonly lines: Map<string, ListedType> }
+/**
+ * `role`: the directory the lines go to (the role they were written as, or
+ * generated for); `generation`: set for the elected leader's notes, which it
+ * writes as its own role, stamped for `role` and fenced by its term.
+ */
+interface Pending { readonly project: string, readonly role: string, readonly lines: Map<string, ListedType>, generation?: { readonly as: string, term: number } }
+
+/** A generated record's note: who wrote it (the leader role) and in which term. */
+export interface GeneratedNote {
+  readonly as: string
+  readonly term: number
+}
 
 /**
  * Each project's list of addresses, kept as encrypted records beside the
@@ -72,13 +83,19 @@ export class Directory {
    */
   constructor (private readonly source: DirectorySource, private readonly options: { flushMs?: number } = {}) {}
 
-  /** Lists `address` (written as `role`) in its project's directory, at the next flush. */
-  note (address: string, type: string, role: string): void {
+  /**
+   * Lists `address` (written as `role`) in its project's directory, at the
+   * next flush. A generated record (`generated`) is listed in the directory
+   * of the role it was generated for, so that role's readers list it too.
+   */
+  note (address: string, type: string, role: string, generated?: GeneratedNote): void {
     if (!(LISTED_TYPES as readonly string[]).includes(type)) return
     const project = projectOf(address)
     const record = directoryAddress(project, role, shardOf(address))
     if (this.known.get(record)?.has(lineKey(address, type)) === true) return
-    const pending = this.pending.get(record) ?? { project, role, lines: new Map() }
+    const pending: Pending = this.pending.get(record) ?? { project, role, lines: new Map() }
+    // A human's write and the leader's for the same role's directory: the leader stamps the union it writes.
+    if (generated !== undefined) pending.generation = { as: generated.as, term: Math.max(generated.term, pending.generation?.term ?? 0) }
     pending.lines.set(address, type as ListedType)
     this.pending.set(record, pending)
     this.timer ??= setTimeout(() => {
@@ -137,13 +154,16 @@ export class Directory {
    * batch cost a decode of the whole shard.
    */
   private async writeRecord (record: string, pending: Pending, signal?: AbortSignal): Promise<void> {
-    if (!this.known.has(record)) await this.read(record, pending.project, { as: pending.role, maxAgeMs: 0, ...(signal === undefined ? {} : { signal }) })
+    const as = pending.generation?.as ?? pending.role
+    if (!this.known.has(record)) await this.read(record, pending.project, { as, maxAgeMs: 0, ...(signal === undefined ? {} : { signal }) })
     const lines = new Map(this.known.get(record))
     const before = lines.size
     for (const [address, type] of pending.lines) lines.set(lineKey(address, type), [address, type])
     if (lines.size > before) {
+      // The leader's versions of one directory record are one fenced "request": a newer term's union displaces an older term's.
+      const generation = pending.generation === undefined ? {} : { generation: { forRole: pending.role, term: pending.generation.term, requestId: `directory:${record}` } }
       await this.source.write(record, { summary: `directory of ${pending.project} (${pending.role}, shard ${record.split('/').at(-1) ?? ''})`, body: encodeDirectory(lines.values()) },
-        { as: pending.role, ...(signal === undefined ? {} : { signal }) })
+        { as, ...generation, ...(signal === undefined ? {} : { signal }) })
     }
     this.known.set(record, lines)
   }

@@ -36,7 +36,7 @@ export interface RecordWriterInit {
   /** For put(..., { inherit: true }). */
   readonly resolver: Resolver
   /** A write was stored: tell whoever follows writes (notices, the directory). */
-  readonly written: (write: { address: string, type: ContentType, role: string }) => void
+  readonly written: (write: { address: string, type: ContentType, role: string, generated?: { as: string, term: number } }) => void
 }
 
 export interface WriteOptions extends PutOptions {
@@ -147,8 +147,8 @@ export class RecordWriter {
       const known = relays.length < this.init.replicationFactor ? `; it knew only ${relays.length} certified relay${relays.length === 1 ? '' : 's'} (${relays.map(shortId).join(', ')}): check --bootstrap and that the relays hold relay certificates` : ''
       throw new ReplicationError(`only ${acknowledged} of ${this.init.replicationFactor} relays stored the record (need ${this.init.minReplicas}); asked ${said.length}: ${said.join('; ')}${known}`, acknowledged, this.init.minReplicas)
     }
-    // A generated record is listed in the leader role's directory: the leader may not write the other role's.
-    this.init.written({ address: canonical, type, role: options.as })
+    // A generated record is listed in the directory of the role it was generated for, which the leader writes stamped as it wrote the record.
+    this.init.written({ address: canonical, type, role: options.generation?.forRole ?? options.as, ...(options.generation === undefined ? {} : { generated: { as: options.as, term: options.generation.term } }) })
     return { address: canonical, key, version: record.envelope.clock, replicas: acknowledged, target: this.init.replicationFactor }
   }
 

@@ -64,7 +64,12 @@ beforeAll(async () => {
       libp2p: voter.peer.libp2p,
       voters: ids,
       storage: new KVRaftStorage<QueueCommand>(store),
-      work: createGenerationWork({ put: async (address, draft, options) => await voter.peer.put(address, draft, options), makeDraft: firstLine, leaderRole: 'project_manager' }),
+      work: createGenerationWork({
+        put: async (address, draft, options) => await voter.peer.put(address, draft, options),
+        makeDraft: firstLine,
+        leaderRole: 'project_manager',
+        list: async ({ signal }) => { await voter.peer.flushDirectory({ signal }) }
+      }),
       admit: async request => { await admitRequest(request, { rootPublicKey: network.root.publicKey, policy: network.policy }) },
       electionTimeoutMs: 300,
       heartbeatMs: 50
@@ -104,6 +109,10 @@ describe('leader-coordinated generation on a real mesh', () => {
       expect(read?.item.creatorRole).toBe('project_manager')
       expect(read?.item.metadata).toMatchObject({ requestId: request.id, sourceHash: request.sourceHash })
       await expect(frontend.get('ucxl://demo/deploy/ci.yml')).rejects.toThrow(AccessDeniedError)
+      // Listed for the role it was generated for: its readers list it, others do not.
+      const listed = await backend.list('demo')
+      expect(listed.entries).toContainEqual({ address: 'ucxl://demo/deploy/ci.yml', type: 'context', roles: ['devops_engineer'] })
+      expect((await frontend.list('demo')).entries.map(entry => entry.address)).not.toContain('ucxl://demo/deploy/ci.yml')
     } finally {
       await backend.stop()
       await frontend.stop()
