@@ -14,6 +14,7 @@ import { relayAgentVersion } from '../trust/relay-certificate.ts'
 import type { RelayCertificate } from '../trust/relay-certificate.ts'
 import { ConnectionGuard } from './connection-guard.ts'
 import type { ConnectionGuardInit } from './connection-guard.ts'
+import { lazyLogger } from './lazy-logger.ts'
 import { attachRelayRoster } from './relay-roster.ts'
 
 export const DHT_PROTOCOL = '/slurp/kad/1.0.0'
@@ -100,6 +101,7 @@ export async function createSlurpNode (init: SlurpNodeInit): Promise<SlurpLibp2p
   }
   const node = await createLibp2p({
     start: false,
+    logger: lazyLogger(),
     ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
     addresses: {
       listen: init.listen ?? (relay ? DEFAULT_RELAY_LISTEN : DEFAULT_PEER_LISTEN),
