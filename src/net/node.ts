@@ -16,6 +16,7 @@ import { ConnectionGuard } from './connection-guard.ts'
 import type { ConnectionGuardInit } from './connection-guard.ts'
 import { lazyLogger } from './lazy-logger.ts'
 import { attachRelayRoster } from './relay-roster.ts'
+import { batchSocketWrites, socketOf } from './write-batching.ts'
 
 export const DHT_PROTOCOL = '/slurp/kad/1.0.0'
 
@@ -117,6 +118,7 @@ export async function createSlurpNode (init: SlurpNodeInit): Promise<SlurpLibp2p
     ...(init.relayCertificate === undefined ? {} : { nodeInfo: { userAgent: relayAgentVersion(init.relayCertificate) } }),
     services
   })
+  node.addEventListener('connection:open', event => { batchSocketWrites(socketOf(event.detail)) })
   const roster = init.rootPublicKey === undefined ? undefined : attachRelayRoster(node, { rootPublicKey: init.rootPublicKey })
   guard?.attach(node, roster)
   return node as unknown as SlurpLibp2p
