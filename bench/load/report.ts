@@ -50,6 +50,8 @@ export function renderTable (results: readonly LoadResult[]): string {
     ['relay CPU (steady, % of a core)', ...results.map(r => `${r.cpuPercent.toFixed(0)} %`)],
     ['client processes CPU (all, % of a core)', ...results.map(r => `${r.clientCpuPercent.toFixed(0)} %`)],
     ['client event-loop delay p99 (worst)', ...results.map(r => ms(r.clientLagP99Ms))],
+    ['relay event-loop delay p99 (worst 10 s)', ...results.map(r => ms(r.relayLagP99Ms))],
+    ['harness event-loop delay p99 (it times /health)', ...results.map(r => ms(r.harnessLagP99Ms))],
     ['RSS start → after ramp → end → after', ...results.map(r => `${r.rss.startMb.toFixed(0)} → ${r.rss.afterRampMb.toFixed(0)} → ${r.rss.endMb.toFixed(0)} → ${r.rss.afterMb.toFixed(0)} MB`)],
     ['RSS per connected client', ...results.map(r => `${r.rss.perConnectionKb.toFixed(0)} KB`)],
     ['JS heap before → lowest under load', ...results.map(r => Number.isNaN(r.rss.heapStartMb) ? '—' : `${r.rss.heapStartMb.toFixed(0)} → ${r.rss.heapLowMb.toFixed(0)} MB (${r.rss.heapPerConnectionKb.toFixed(0)} KB/client)`)],

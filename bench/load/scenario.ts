@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { loadavg } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { PEER_PING_INTERVAL_MS } from '../../src/net/node.ts'
 import { percentile } from '../stats.ts'
@@ -54,6 +55,10 @@ export interface LoadResult {
   readonly clientCpuPercent: number
   /** The worst p99 event-loop delay of a client process during the steady phase (what a busy client adds to its latencies). */
   readonly clientLagP99Ms: number
+  /** The relay's own event-loop delay p99 (its /metrics, read every 10 s): the worst 10 s. */
+  readonly relayLagP99Ms: number
+  /** This process's event-loop delay p99 over the steady phase: it times /health, so its stalls count there. */
+  readonly harnessLagP99Ms: number
   /** The machine's 1-minute load average when the run began and ended (2 cores here; other work shows up). */
   readonly loadAverage: readonly [number, number]
   readonly slowHttp?: { readonly open: number, readonly closedByServer: number }
@@ -194,6 +199,9 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
     say(`${target}: ${connectedAfterRamp} clients connected after ${rampSeconds.toFixed(0)} s; steady load for ${options.durationS} s`)
     const clientPids = clientChildren.map(child => child.pid as number)
     const clientCpuBefore = await clientCpuMs(clientPids)
+    const relayLag: number[] = []
+    const harnessLag = monitorEventLoopDelay({ resolution: 10 })
+    harnessLag.enable()
     const steadyBegan = Date.now()
     while (Date.now() - steadyBegan < options.durationS * 1000) {
       await sleep(Math.min(10_000, options.durationS * 1000 - (Date.now() - steadyBegan)))
@@ -201,10 +209,12 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
       const rss = samples.at(-1)?.rssBytes ?? 0
       const heap = await heapOf(relay.http)
       if (heap !== undefined) heapLow = Math.min(heapLow, heap.heap)
+      if (heap !== undefined && Number.isFinite(heap.lagP99Ms)) relayLag.push(heap.lagP99Ms)
       const heapText = heap === undefined ? '' : ` (JS heap ${(heap.heap / MB).toFixed(0)} MB, external ${(heap.external / MB).toFixed(0)} MB)`
-      say(`${target}: ${((Date.now() - steadyBegan) / 1000).toFixed(0)} s: ${total('connected')} connected, ${opSamples.filter(s => s[0] >= Date.now() - 10_000).length} ops in 10 s, /health p99 ${percentile(recent.map(h => h.ms), 99).toFixed(1)} ms, RSS ${(rss / MB).toFixed(0)} MB${heapText}`)
+      say(`${target}: ${((Date.now() - steadyBegan) / 1000).toFixed(0)} s: ${total('connected')} connected, ${opSamples.filter(s => s[0] >= Date.now() - 10_000).length} ops in 10 s, /health p99 ${percentile(recent.map(h => h.ms), 99).toFixed(1)} ms, relay event-loop delay p99 ${(heap?.lagP99Ms ?? Number.NaN).toFixed(0)} ms, RSS ${(rss / MB).toFixed(0)} MB${heapText}`)
     }
     const steadyEnded = Date.now()
+    harnessLag.disable()
     const clientCpuPercent = (await clientCpuMs(clientPids) - clientCpuBefore) / (steadyEnded - steadyBegan) * 100
     const held = total('connected')
     const end = await sampleProcess(relay.pid)
@@ -272,6 +282,8 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
       clients: options.clients,
       clientCpuPercent,
       clientLagP99Ms: clientLag.filter(l => steady(l.at)).reduce((max, l) => Math.max(max, l.ms), 0),
+      relayLagP99Ms: relayLag.length === 0 ? Number.NaN : Math.max(...relayLag),
+      harnessLagP99Ms: harnessLag.percentile(99) / 1e6,
       cpuPercent: cpuSpan === undefined || cpuFirst === undefined || cpuSpan.at === cpuFirst.at ? Number.NaN : (cpuSpan.cpuMs - cpuFirst.cpuMs) / (cpuSpan.at - cpuFirst.at) * 100,
       ...(slowHttp === undefined ? {} : { slowHttp })
     }
@@ -281,13 +293,16 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
   }
 }
 
-/** The JS heap in use and the memory outside it (Buffers, ArrayBuffers) from the relay's /metrics, when it has them. */
-async function heapOf (http: string): Promise<{ heap: number, external: number } | undefined> {
+/**
+ * The JS heap in use, the memory outside it (Buffers, ArrayBuffers) and the
+ * event-loop delay p99 since the last read, from the relay's /metrics, when it has them.
+ */
+async function heapOf (http: string): Promise<{ heap: number, external: number, lagP99Ms: number } | undefined> {
   try {
     const text = await (await fetch(`${http}/metrics`, { signal: AbortSignal.timeout(2000) })).text()
     const value = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? Number.NaN)
     const heap = value('nodejs_heap_size_used_bytes')
-    return Number.isNaN(heap) ? undefined : { heap, external: value('nodejs_external_memory_bytes') }
+    return Number.isNaN(heap) ? undefined : { heap, external: value('nodejs_external_memory_bytes'), lagP99Ms: value('nodejs_eventloop_lag_p99_seconds') * 1000 }
   } catch {
     return undefined
   }
