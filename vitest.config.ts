@@ -19,8 +19,9 @@ export default defineConfig({
           setupFiles: ['./src/runtime/node-shim.ts'],
           include: ['test/**/*.test.ts'],
           // The Node 22 pass (test/run.mjs, SLURP_REPEAT_PASS) leaves out test/web: those
-          // tests drive Chromium, which behaves the same whichever Node drives it.
-          exclude: ['test/**/*.browser.test.ts', ...(process.env.SLURP_REPEAT_PASS === '1' ? ['test/web/**'] : [])],
+          // tests drive Chromium, which behaves the same whichever Node drives it; and
+          // test/bench, a short load run (40 s) that the first pass has already made.
+          exclude: ['test/**/*.browser.test.ts', ...(process.env.SLURP_REPEAT_PASS === '1' ? ['test/web/**', 'test/bench/**'] : [])],
           testTimeout: 30_000,
           hookTimeout: 30_000
         }

@@ -70,3 +70,29 @@ export interface FloodReport {
 }
 
 export const OP_KINDS: readonly OpKind[] = ['dht', 'get', 'put']
+
+export interface HealthStart {
+  readonly type: 'health'
+  /** The relay's /health URL. */
+  readonly url: string
+  readonly intervalMs: number
+}
+
+export interface HealthReport {
+  readonly type: 'health-report'
+  /** [epoch ms at the end, duration ms, answered 2xx] per probe since the last report. */
+  readonly samples: ReadonlyArray<readonly [number, number, boolean]>
+  /** p99 of the prober's own event-loop delay since the last report. */
+  readonly lagP99Ms: number
+}
+
+/**
+ * Event-loop delay is sampled with a 10 ms timer (here and in prom-client's
+ * default metrics); Node's histogram records each gap between its runs, so an
+ * idle loop reads 10 ms. What is reported is the delay beyond that.
+ */
+export const LAG_RESOLUTION_MS = 10
+
+export function lagBeyondTimer (gapMs: number): number {
+  return Math.max(0, gapMs - LAG_RESOLUTION_MS)
+}

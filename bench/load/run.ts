@@ -27,9 +27,10 @@ if (process.argv.includes('--help')) {
 process.stdout.write(`${renderMachine(await describeMachine(), options.quick)}\n`)
 process.stdout.write(`# Load: ${options.clients} clients over ${options.processes} processes joining ${options.rampPerSecond}/s, ` +
   `an operation each every ${options.opIntervalMs / 1000} s (40 % DHT lookups, 40 % record reads, 20 % writes), ` +
-  `a flood of ${options.floodRate} fresh connections/s, ${options.durationS} s steady` +
+  `a flood of ${options.floodRate} fresh connections/s, ${options.warmupS > 0 ? `${options.warmupS} s warm-up, ` : ''}${options.durationS} s steady` +
   `${options.slowHttp > 0 ? `, ${options.slowHttp} slow-body HTTP connections` : ''}; ` +
   `clients pinging the relay ${options.clientPingMs === undefined ? 'as its own peers do (slurp peers every 30 s, js-libp2p every 10 s)' : `every ${options.clientPingMs / 1000} s`}; ` +
+  `load generators at nice ${options.clientNice}; ` +
   `relays ${options.relayHeapMb > 0 ? `with --max-old-space-size=${options.relayHeapMb}` : 'with V8\'s default heap size'}; everything on 127.0.0.1\n\n`)
 
 const results: LoadResult[] = []

@@ -1,15 +1,14 @@
 import { fork } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { loadavg } from 'node:os'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { loadavg, setPriority } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { PEER_PING_INTERVAL_MS } from '../../src/net/node.ts'
 import { percentile } from '../stats.ts'
 import type { LoadOptions } from './options.ts'
 import { rssSlopeMbPerMin, sampleProcess } from './process-stats.ts'
 import type { ProcessSample } from './process-stats.ts'
-import { OP_KINDS } from './protocol.ts'
-import type { ClientReport, ClientStart, FloodReport, FloodStart, Target } from './protocol.ts'
+import { OP_KINDS, lagBeyondTimer } from './protocol.ts'
+import type { ClientReport, ClientStart, FloodReport, FloodStart, HealthReport, HealthStart, Target } from './protocol.ts'
 import { startRelayUnderLoad } from './relays.ts'
 
 const MB = 1024 * 1024
@@ -39,6 +38,8 @@ export interface LoadResult {
   readonly rss: {
     readonly startMb: number
     readonly afterRampMb: number
+    /** At the start of the steady phase (after the warm-up). */
+    readonly warmedUpMb: number
     readonly endMb: number
     readonly afterMb: number
     readonly slopeMbPerMin: number
@@ -57,8 +58,8 @@ export interface LoadResult {
   readonly clientLagP99Ms: number
   /** The relay's own event-loop delay p99 (its /metrics, read every 10 s): the worst 10 s. */
   readonly relayLagP99Ms: number
-  /** This process's event-loop delay p99 over the steady phase: it times /health, so its stalls count there. */
-  readonly harnessLagP99Ms: number
+  /** The /health prober's own event-loop delay p99 (worst 2 s of the steady phase): its stalls would count as the relay's. */
+  readonly proberLagP99Ms: number
   /** The machine's 1-minute load average when the run began and ended (2 cores here; other work shows up). */
   readonly loadAverage: readonly [number, number]
   readonly slowHttp?: { readonly open: number, readonly closedByServer: number }
@@ -67,6 +68,7 @@ export interface LoadResult {
 const CLIENT_CHILD = fileURLToPath(new URL('./client-child.ts', import.meta.url))
 const FLOOD_CHILD = fileURLToPath(new URL('./flood-child.ts', import.meta.url))
 const SLOW_HTTP_CHILD = fileURLToPath(new URL('./slow-http-child.ts', import.meta.url))
+const HEALTH_CHILD = fileURLToPath(new URL('./health-child.ts', import.meta.url))
 // One slow-HTTP process per this many sockets: a process may hold 20,000 descriptors here.
 const SOCKETS_PER_SLOW_CHILD = 10_000
 
@@ -93,20 +95,16 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
     const sampler = setInterval(() => { sampleProcess(relay.pid).then(s => samples.push(s), () => {}) }, 5000)
 
     const health: Array<{ at: number, ms: number, ok: boolean }> = []
-    const probing = { on: true }
-    const prober = (async () => {
-      while (probing.on) {
-        const began = performance.now()
-        let ok = false
-        try {
-          const response = await fetch(`${relay.http}/health`, { signal: AbortSignal.timeout(2000) })
-          await response.arrayBuffer()
-          ok = response.ok
-        } catch {}
-        health.push({ at: Date.now(), ms: performance.now() - began, ok })
-        await sleep(Math.max(0, 100 - (performance.now() - began)))
-      }
-    })()
+    const proberLag: Array<{ at: number, ms: number }> = []
+    const prober = forkChild(HEALTH_CHILD)
+    children.push(prober)
+    prober.on('message', message => {
+      const report = message as HealthReport
+      if (report.type !== 'health-report') return
+      for (const [at, ms, ok] of report.samples) health.push({ at, ms, ok })
+      proberLag.push({ at: Date.now(), ms: report.lagP99Ms })
+    })
+    prober.send({ type: 'health', url: `${relay.http}/health`, intervalMs: 100 } satisfies HealthStart)
 
     // Clients, spread over the processes.
     const reports = new Map<ChildProcess, ClientReport>()
@@ -118,7 +116,7 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
     const perProcess = Math.ceil(options.clients / options.processes)
     for (let first = 0; first < options.clients; first += perProcess) {
       const count = Math.min(perProcess, options.clients - first)
-      const child = forkChild(CLIENT_CHILD)
+      const child = forkChild(CLIENT_CHILD, options.clientNice)
       children.push(child)
       clientChildren.push(child)
       child.on('message', message => {
@@ -151,7 +149,7 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
     const floodErrors: Record<string, number> = {}
     let floodChild: ChildProcess | undefined
     if (options.floodRate > 0) {
-      floodChild = forkChild(FLOOD_CHILD)
+      floodChild = forkChild(FLOOD_CHILD, options.clientNice)
       children.push(floodChild)
       floodChild.on('message', message => {
         const report = message as FloodReport
@@ -186,7 +184,7 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
     const slowChildren: ChildProcess[] = []
     const slowReports = new Map<ChildProcess, { open: number, closedByServer: number }>()
     for (let left = options.slowHttp; left > 0; left -= SOCKETS_PER_SLOW_CHILD) {
-      const child = forkChild(SLOW_HTTP_CHILD)
+      const child = forkChild(SLOW_HTTP_CHILD, options.clientNice)
       slowChildren.push(child)
       children.push(child)
       child.on('message', message => {
@@ -196,25 +194,33 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
       child.send({ type: 'slow-http', url: relay.http, count: Math.min(left, SOCKETS_PER_SLOW_CHILD), perSecond: 2000 })
     }
 
-    say(`${target}: ${connectedAfterRamp} clients connected after ${rampSeconds.toFixed(0)} s; steady load for ${options.durationS} s`)
-    const clientPids = clientChildren.map(child => child.pid as number)
-    const clientCpuBefore = await clientCpuMs(clientPids)
     const relayLag: number[] = []
-    const harnessLag = monitorEventLoopDelay({ resolution: 10 })
-    harnessLag.enable()
-    const steadyBegan = Date.now()
-    while (Date.now() - steadyBegan < options.durationS * 1000) {
-      await sleep(Math.min(10_000, options.durationS * 1000 - (Date.now() - steadyBegan)))
+    const progress = async (phase: string, began: number): Promise<void> => {
       const recent = health.filter(h => h.at >= Date.now() - 10_000)
       const rss = samples.at(-1)?.rssBytes ?? 0
       const heap = await heapOf(relay.http)
       if (heap !== undefined) heapLow = Math.min(heapLow, heap.heap)
-      if (heap !== undefined && Number.isFinite(heap.lagP99Ms)) relayLag.push(heap.lagP99Ms)
+      if (phase === 'steady' && heap !== undefined && Number.isFinite(heap.lagP99Ms)) relayLag.push(heap.lagP99Ms)
       const heapText = heap === undefined ? '' : ` (JS heap ${(heap.heap / MB).toFixed(0)} MB, external ${(heap.external / MB).toFixed(0)} MB)`
-      say(`${target}: ${((Date.now() - steadyBegan) / 1000).toFixed(0)} s: ${total('connected')} connected, ${opSamples.filter(s => s[0] >= Date.now() - 10_000).length} ops in 10 s, /health p99 ${percentile(recent.map(h => h.ms), 99).toFixed(1)} ms, relay event-loop delay p99 ${(heap?.lagP99Ms ?? Number.NaN).toFixed(0)} ms, RSS ${(rss / MB).toFixed(0)} MB${heapText}`)
+      say(`${target}: ${phase} ${((Date.now() - began) / 1000).toFixed(0)} s: ${total('connected')} connected, ${opSamples.filter(s => s[0] >= Date.now() - 10_000).length} ops in 10 s, /health p99 ${percentile(recent.map(h => h.ms), 99).toFixed(1)} ms, relay event-loop delay p99 ${(heap?.lagP99Ms ?? Number.NaN).toFixed(0)} ms, RSS ${(rss / MB).toFixed(0)} MB${heapText}`)
+    }
+    // Nothing is judged while the relay warms up: V8 grows its heap and JITs the hot paths in the first minutes under load.
+    say(`${target}: ${connectedAfterRamp} clients connected after ${rampSeconds.toFixed(0)} s; ${options.warmupS > 0 ? `warming up for ${options.warmupS} s, then ` : ''}steady load for ${options.durationS} s`)
+    const warmupBegan = Date.now()
+    while (Date.now() - warmupBegan < options.warmupS * 1000) {
+      await sleep(Math.min(10_000, options.warmupS * 1000 - (Date.now() - warmupBegan)))
+      await progress('warm-up', warmupBegan)
+    }
+    const warmedUp = samples.at(-1) ?? afterRamp
+    const clientPids = clientChildren.map(child => child.pid as number)
+    const clientCpuBefore = await clientCpuMs(clientPids)
+    const steadyBegan = Date.now()
+    while (Date.now() - steadyBegan < options.durationS * 1000) {
+      await sleep(Math.min(10_000, options.durationS * 1000 - (Date.now() - steadyBegan)))
+      await progress('steady', steadyBegan)
     }
     const steadyEnded = Date.now()
-    harnessLag.disable()
+
     const clientCpuPercent = (await clientCpuMs(clientPids) - clientCpuBefore) / (steadyEnded - steadyBegan) * 100
     const held = total('connected')
     const end = await sampleProcess(relay.pid)
@@ -225,8 +231,6 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
 
     // Everyone leaves.
     say(`${target}: clients leaving`)
-    probing.on = false
-    await prober
     clearInterval(sampler)
     const refused = total('refused')
     const failedDials = total('failedDials')
@@ -270,6 +274,7 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
       rss: {
         startMb: start.rssBytes / MB,
         afterRampMb: afterRamp.rssBytes / MB,
+        warmedUpMb: warmedUp.rssBytes / MB,
         endMb: end.rssBytes / MB,
         afterMb: after.rssBytes / MB,
         slopeMbPerMin: rssSlopeMbPerMin(steadySamples),
@@ -283,7 +288,7 @@ export async function runScenario (target: Target, options: LoadOptions, say: (l
       clientCpuPercent,
       clientLagP99Ms: clientLag.filter(l => steady(l.at)).reduce((max, l) => Math.max(max, l.ms), 0),
       relayLagP99Ms: relayLag.length === 0 ? Number.NaN : Math.max(...relayLag),
-      harnessLagP99Ms: harnessLag.percentile(99) / 1e6,
+      proberLagP99Ms: proberLag.filter(l => steady(l.at)).reduce((max, l) => Math.max(max, l.ms), 0),
       cpuPercent: cpuSpan === undefined || cpuFirst === undefined || cpuSpan.at === cpuFirst.at ? Number.NaN : (cpuSpan.cpuMs - cpuFirst.cpuMs) / (cpuSpan.at - cpuFirst.at) * 100,
       ...(slowHttp === undefined ? {} : { slowHttp })
     }
@@ -302,7 +307,7 @@ async function heapOf (http: string): Promise<{ heap: number, external: number, 
     const text = await (await fetch(`${http}/metrics`, { signal: AbortSignal.timeout(2000) })).text()
     const value = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? Number.NaN)
     const heap = value('nodejs_heap_size_used_bytes')
-    return Number.isNaN(heap) ? undefined : { heap, external: value('nodejs_external_memory_bytes'), lagP99Ms: value('nodejs_eventloop_lag_p99_seconds') * 1000 }
+    return Number.isNaN(heap) ? undefined : { heap, external: value('nodejs_external_memory_bytes'), lagP99Ms: lagBeyondTimer(value('nodejs_eventloop_lag_p99_seconds') * 1000) }
   } catch {
     return undefined
   }
@@ -323,8 +328,17 @@ function percentiles (values: readonly number[]): Percentiles {
   return { count: values.length, p50: percentile(values, 50), p99: percentile(values, 99), max: values.length === 0 ? Number.NaN : values.reduce((a, b) => Math.max(a, b), -Infinity) }
 }
 
-function forkChild (path: string): ChildProcess {
-  return fork(path, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+/**
+ * Load generators run at a lower priority (nice) than the relay and the
+ * /health prober: on a real deployment the clients are on other machines, and
+ * here a client process that takes a core in a burst delays the relay it is
+ * measuring. On average they still get all the CPU they ask for (about half a
+ * core for a thousand clients, on two cores).
+ */
+function forkChild (path: string, nice = 0): ChildProcess {
+  const child = fork(path, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  if (nice !== 0 && child.pid !== undefined) setPriority(child.pid, nice)
+  return child
 }
 
 /** Asks a child to stop and waits for it to exit (killing it after 60 s). */
