@@ -1,8 +1,10 @@
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { RelayAudit } from '../src/audit/relay-audit.ts'
 import { createCoordinator } from '../src/coordinator/coordinator.ts'
 import type { Coordinator, CoordinatorInit } from '../src/coordinator/coordinator.ts'
+import type { ElectionAuditSink } from '../src/coordinator/election-audit.ts'
 import { voterPeerId, voterPrivateKey } from '../src/coordinator/voter-identity.ts'
 import { fromBase64url, toBase64url } from '../src/encoding/base64url.ts'
 import { UsageError } from '../src/errors.ts'
@@ -38,8 +40,14 @@ export interface CoordinatorRuntimeOptions {
   electionTimeoutMs?: number
   heartbeatMs?: number
   onEvent?: CoordinatorInit['onEvent']
-  /** Serve /health, /status and /metrics here (port 0: a free one). */
+  /** Serve /health, /status and /metrics here (port 0: a free one), and /v1/audit/* when the voter keeps its own audit log. */
   http?: { hostname: string, port: number }
+  /**
+   * The audit log the voter notes its elections and term changes in: the
+   * relay's, when it runs inside one (`slurp relay --coordinator`). Without
+   * one it keeps its own under `data`/audit, signed with the voter's key.
+   */
+  audit?: ElectionAuditSink
 }
 
 export interface CoordinatorRuntime {
@@ -48,6 +56,8 @@ export interface CoordinatorRuntime {
   readonly peerId: string
   readonly multiaddrs: string[]
   readonly httpUrl?: string
+  /** The voter's own audit log; undefined when it writes to the one it was given. */
+  readonly audit?: RelayAudit
   stop: () => Promise<void>
 }
 
@@ -71,6 +81,11 @@ export async function startCoordinatorRuntime (options: CoordinatorRuntimeOption
   const privateKey = await voterPrivateKey(await dir.readMemberSeed())
   const peer = await openPeer(dir, options.bootstrap, { node: { privateKey, listen: options.listen } })
   const store = createLevelStore({ path: join(options.data, 'raft') })
+  // Its own store, not the Raft one: a voter whose Raft state is wiped to rejoin keeps its audit history.
+  const auditStore = options.audit === undefined ? createLevelStore({ path: join(options.data, 'audit') }) : undefined
+  // Checkpoints only: relays witness certified relays, not voters.
+  const audit = auditStore === undefined ? undefined : new RelayAudit(auditStore, { witnessIntervalMs: 0, onError: error => { options.onWarning?.(`audit log: ${(error as Error).message}`) } })
+  const notes = options.audit ?? audit
   let unregister: (() => Promise<void>) | undefined
   let coordinator: Coordinator | undefined
   let http: Awaited<ReturnType<typeof serveHttp>> | undefined
@@ -80,6 +95,8 @@ export async function startCoordinatorRuntime (options: CoordinatorRuntimeOption
   const count = createCoordinatorMetrics(metrics, status)
   try {
     await store.open()
+    await auditStore?.open()
+    await audit?.open()
     const voters = generation.voters.map(key => voterPeerId(fromBase64url(key)).toString())
     await rememberVoters(peer, [...options.voterAddrs, ...(await localCoordinators(dir.path)).flatMap(entry => entry.multiaddrs)], voters)
     coordinator = createCoordinator({
@@ -103,16 +120,21 @@ export async function startCoordinatorRuntime (options: CoordinatorRuntimeOption
       onEvent: event => {
         count(event)
         options.onEvent?.(event)
-      }
+      },
+      ...(notes === undefined ? {} : { audit: notes })
     })
     await coordinator.start()
-    if (options.http !== undefined) http = await serveHttp(createCoordinatorApp({ status, metrics }), options.http)
+    await audit?.start(peer.libp2p, { id: peer.peerId.toString(), sign: async data => await privateKey.sign(data) })
+    if (options.http !== undefined) http = await serveHttp(createCoordinatorApp({ status, metrics, ...(audit === undefined ? {} : { audit }) }), options.http)
     const multiaddrs = peer.libp2p.getMultiaddrs().map(String)
     unregister = await registerCoordinator(dir.path, { peerId: peer.peerId.toString(), multiaddrs, ...(http === undefined ? {} : { http: http.url }), pid: process.pid, startedAt: new Date().toISOString() })
   } catch (error) {
     await http?.close()
+    audit?.stop()
     await coordinator?.stop()
     await peer.stop()
+    await audit?.close()
+    await auditStore?.close()
     await store.close()
     throw error
   }
@@ -124,12 +146,17 @@ export async function startCoordinatorRuntime (options: CoordinatorRuntimeOption
     peerId: peer.peerId.toString(),
     multiaddrs: peer.libp2p.getMultiaddrs().map(String),
     ...(http === undefined ? {} : { httpUrl: http.url }),
+    ...(audit === undefined ? {} : { audit }),
     stop: async () => {
       stopping ??= (async () => {
         await unregister?.()
         await http?.close()
+        audit?.stop()
         await running.stop()
         await peer.stop()
+        // After the voter: its last term change is written before the store closes.
+        await audit?.close()
+        await auditStore?.close()
         await store.close()
       })()
       await stopping

@@ -45,7 +45,9 @@ export const coordinator: Command = {
     'running from the same directory. Environment: SLURP_COORDINATOR_LISTEN, SLURP_VOTERS.',
     '--http HOST:PORT (default off; SLURP_COORDINATOR_HTTP) serves /health (503 while no leader is',
     'known), /status (what "slurp leader" prints) and Prometheus /metrics: elections, term, queue',
-    'depth by priority, generations by outcome and their latency.',
+    'depth by priority, generations by outcome and their latency. The voter notes its elections and',
+    'term changes in a signed audit log under --data/audit, served at /v1/audit/* ("slurp audit tail',
+    '--relay URL" reads it).',
     GENERATOR_HELP,
     'Prints {"event":"ready",…} once it serves; logs elections and generations to stderr.',
     'Stops cleanly on SIGINT or SIGTERM.'

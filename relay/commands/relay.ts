@@ -40,7 +40,8 @@ export const relay: Command = {
     RELAY_CONNECTION_HELP,
     '--coordinator: also run this directory\'s member as a generation voter in the same process (see',
     '"slurp coordinator"; its flags --voter, --generator, --llm-*, --concurrency apply), listening on',
-    `--coordinator-listen (default ${DEFAULT_COORDINATOR_LISTEN.join(',')}), its Raft log under --data.`,
+    `--coordinator-listen (default ${DEFAULT_COORDINATOR_LISTEN.join(',')}), its Raft log under --data, its`,
+    'elections and term changes in this relay\'s audit log.',
     'Stops cleanly on SIGINT or SIGTERM (finishes writes, closes the store).'
   ].join('\n'),
   options: {
@@ -95,7 +96,9 @@ export const relay: Command = {
           ...await coordinatorOptionsFrom(args, io, dir, log),
           bootstrap: [running.multiaddrs[0] as string],
           listen: listFrom(args, io, 'coordinator-listen', 'SLURP_COORDINATOR_LISTEN', DEFAULT_COORDINATOR_LISTEN),
-          data: join(data, 'coordinator')
+          data: join(data, 'coordinator'),
+          // Its elections and term changes go in this relay's audit log (its checkpoints, witnesses, /v1/audit/*).
+          audit: running.relay.audit
         })
       } catch (error) {
         await running.stop()

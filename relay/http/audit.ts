@@ -11,8 +11,8 @@ import type { RelayLike } from './relay-like.ts'
 export type AuditSource = Pick<RelayLike, 'audit'>
 
 /**
- * The relay's audit log over HTTP (issue 14 §2), public like the log itself:
- * entries name DHT keys, peer ids and codes, never addresses or content.
+ * The relay's (or a standalone coordinator's) audit log over HTTP (issue 14 §2), public like the log itself:
+ * entries name DHT keys, peer ids, codes and Raft terms, never addresses or content.
  *   GET /v1/audit/checkpoint           latest signed checkpoint, its cosignatures, the newest witnessed one
  *   GET /v1/audit/entries?from&limit   entries with their canonical bytes (what the leaf hashes cover)
  *   GET /v1/audit/proof?from&to        consistency proof between two sizes
@@ -28,7 +28,7 @@ export function registerAuditRoutes (app: Hono, relay: AuditSource): void {
   app.get('/v1/audit/checkpoint', c => {
     const audit = relay.audit as NonNullable<AuditSource['audit']>
     const latest = audit.latest()
-    if (latest === undefined) return errorJson(c, 404, 'ERR_NOT_FOUND', 'this relay has signed no checkpoint yet')
+    if (latest === undefined) return errorJson(c, 404, 'ERR_NOT_FOUND', 'no checkpoint is signed yet')
     const witnessed = audit.latestWitnessed()
     return c.json({ ...witnessedToJson(latest), witnessed: witnessed === undefined ? null : witnessedToJson(witnessed), size: audit.log.size })
   })

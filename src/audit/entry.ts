@@ -4,10 +4,10 @@ import { equalBytes } from '../encoding/bytes.ts'
 import { InvalidRecordError } from '../errors.ts'
 
 /**
- * One line of a relay's audit log: what it did, to which DHT key or peer, when.
- * Entries name DHT keys (hashes of addresses), peer ids, member keys, error
- * codes and times only: never an address, a network address or any content,
- * so a log can be published to anyone who asks.
+ * One line of a relay's or a coordinator's audit log: what it did, to which
+ * DHT key or peer, when. Entries name DHT keys (hashes of addresses), peer
+ * ids, member keys, error codes, Raft terms and times only: never an address,
+ * a network address or any content, so a log can be published to anyone who asks.
  *
  * Binary, canonical (one spelling per entry: the leaf hash depends on it):
  *   u8 format=1, u8 kind, u64 time (ms), then by kind:
@@ -18,6 +18,10 @@ import { InvalidRecordError } from '../errors.ts'
  *   policy:                       varint version
  *   revocation:                   string member (base64url public key), u64 at, varint policy version
  *   split-view:                   string peer (the relay whose checkpoints disagree)
+ *   election:                     varint term, string leader (the voter that won it: the log's own coordinator)
+ *   term:                         varint previous, varint term, u8 0 | 1 string leader (when the change named one)
+ * Coordinators write the last two (src/coordinator/election-audit.ts): a term
+ * only grows (previous < term), and term 0 has no leader.
  */
 export type AuditEntry =
   | { readonly kind: 'stored' | 'replaced' | 'sibling', readonly time: number, readonly key: string, readonly origin: AuditOrigin }
@@ -27,13 +31,15 @@ export type AuditEntry =
   | { readonly kind: 'policy', readonly time: number, readonly version: number }
   | { readonly kind: 'revocation', readonly time: number, readonly member: string, readonly at: number, readonly version: number }
   | { readonly kind: 'split-view', readonly time: number, readonly peer: string }
+  | { readonly kind: 'election', readonly time: number, readonly term: number, readonly leader: string }
+  | { readonly kind: 'term', readonly time: number, readonly previous: number, readonly term: number, readonly leader?: string }
 
 export type AuditKind = AuditEntry['kind']
 /** 'member': a first-hand write; 'replica': a copy from another relay (sync, repair). */
 export type AuditOrigin = 'member' | 'replica'
 
 const FORMAT = 1
-export const AUDIT_KINDS: readonly AuditKind[] = ['stored', 'replaced', 'sibling', 'rejected', 'repaired', 'cleaned-up', 'policy', 'revocation', 'split-view']
+export const AUDIT_KINDS: readonly AuditKind[] = ['stored', 'replaced', 'sibling', 'rejected', 'repaired', 'cleaned-up', 'policy', 'revocation', 'split-view', 'election', 'term']
 const ORIGINS: readonly AuditOrigin[] = ['member', 'replica']
 export const MAX_KEY_BYTES = 256
 export const MAX_PEER_BYTES = 128
@@ -60,6 +66,11 @@ export function encodeEntry (entry: AuditEntry): Uint8Array {
       return writer.string(entry.member).u64(entry.at).varint(entry.version).finish()
     case 'split-view':
       return writer.string(entry.peer).finish()
+    case 'election':
+      return writer.varint(entry.term).string(entry.leader).finish()
+    case 'term':
+      writer.varint(entry.previous).varint(entry.term)
+      return (entry.leader === undefined ? writer.u8(0) : writer.u8(1).string(entry.leader)).finish()
   }
 }
 
@@ -104,6 +115,17 @@ export function decodeEntry (bytes: Uint8Array): AuditEntry {
       case 'split-view':
         entry = { kind, time, peer: peer() }
         break
+      case 'election':
+        entry = { kind, time, term: reader.varint('term'), leader: reader.string('leader', MAX_PEER_BYTES) }
+        break
+      case 'term': {
+        const previous = reader.varint('previous term')
+        const term = reader.varint('term')
+        const named = reader.u8('leader flag')
+        if (named > 1) throw new CodecError('leader flag must be 0 or 1')
+        entry = named === 1 ? { kind, time, previous, term, leader: reader.string('leader', MAX_PEER_BYTES) } : { kind, time, previous, term }
+        break
+      }
     }
     reader.end('audit entry')
   } catch (error) {
@@ -129,6 +151,9 @@ function checkEntry (entry: AuditEntry): void {
   if ('code' in entry && (typeof entry.code !== 'string' || entry.code.length > MAX_CODE_BYTES || !CODE.test(entry.code))) fail('code must be an error code like ERR_STALE_RECORD')
   if ('version' in entry && (!Number.isSafeInteger(entry.version) || entry.version < 0)) fail('version must be a non-negative integer')
   if ('at' in entry && (!Number.isSafeInteger(entry.at) || entry.at < 0)) fail('at must be a non-negative integer (ms)')
+  if ('term' in entry && (!Number.isSafeInteger(entry.term) || entry.term < 1)) fail('term must be a positive integer')
+  if ('previous' in entry && (!Number.isSafeInteger(entry.previous) || entry.previous < 0 || entry.previous >= entry.term)) fail('previous must be a non-negative integer below term (terms only grow)')
+  if (entry.kind === 'election' || (entry.kind === 'term' && entry.leader !== undefined)) text(entry.leader, 'leader', MAX_PEER_BYTES)
 }
 
 const encoder = new TextEncoder()

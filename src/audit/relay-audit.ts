@@ -40,6 +40,8 @@ const CHECKPOINT_KEY = 'audit/checkpoint'
  * and on a timer fetches every certified relay's checkpoint with a
  * consistency proof, verifies it and countersigns it. A relay that shows two
  * histories is reported (a "split-view" entry in this relay's own log).
+ * A standalone coordinator keeps one as well, for its elections and term
+ * changes (relay/coordinator-runtime.ts), signing checkpoints, witnessing none.
  */
 export class RelayAudit {
   readonly log: AuditLog

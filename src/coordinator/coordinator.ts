@@ -14,6 +14,8 @@ import type { Work } from '../raft/queue-worker.ts'
 import { systemRandom } from '../raft/random.ts'
 import type { Random } from '../raft/random.ts'
 import type { RaftStorage } from '../raft/storage.ts'
+import { ElectionAudit } from './election-audit.ts'
+import type { ElectionAuditSink } from './election-audit.ts'
 import { EventReporter } from './event-reporter.ts'
 import { LeaderIntake } from './leader-intake.ts'
 import type { RequestCommand } from './leader-intake.ts'
@@ -46,6 +48,11 @@ export interface CoordinatorInit {
    */
   admit?: (request: GenerationRequest, from: PeerId) => Promise<void> | void
   onEvent?: (event: CoordinatorEvent) => void
+  /**
+   * The audit log this voter notes its elections and term changes in (issue
+   * 14 §2): the relay's when it runs inside one, else its own. None: no notes.
+   */
+  audit?: ElectionAuditSink
 }
 
 export interface Coordinator {
@@ -94,6 +101,7 @@ class VoterCoordinator implements Coordinator {
   private readonly waiters: OutcomeWaiters
   private readonly intake: LeaderIntake
   private readonly events: EventReporter
+  private readonly audit: ElectionAudit | undefined
   /** Requests this follower is passing on to the leader at once: one channel carries at most 512. */
   private readonly forwarding = new Limiter(256)
   private started = false
@@ -105,6 +113,7 @@ class VoterCoordinator implements Coordinator {
     this.clock = init.clock ?? systemClock()
     this.electionTimeoutMs = init.electionTimeoutMs ?? DEFAULT_ELECTION_TIMEOUT_MS
     this.events = new EventReporter(this.clock, init.onEvent)
+    this.audit = init.audit === undefined ? undefined : new ElectionAudit(this.id, init.audit)
     this.view = new VoterView(this.id, init.voters, this.clock)
     this.transport = new RaftTransport<QueueCommand>({ libp2p: init.libp2p, voters: init.voters, observe: (direction, message) => { this.view.observe(direction, message) } })
     this.node = new RaftNode({
@@ -137,6 +146,7 @@ class VoterCoordinator implements Coordinator {
     this.started = true
     this.node.subscribe({
       roleChanged: ({ role, term, leader }) => {
+        this.audit?.roleChanged(role, term, leader)
         if (this.events.roleChanged(role, term, leader)) this.view.termChanged(term)
         this.intake.wake()
       },

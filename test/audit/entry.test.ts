@@ -13,6 +13,9 @@ const text = (max: number): fc.Arbitrary<string> => fc.string({ minLength: 1, ma
 const code = fc.stringMatching(/^ERR_[A-Z0-9_]{1,20}$/)
 const time = fc.nat({ max: 2 ** 48 })
 const origin = fc.constantFrom('member' as const, 'replica' as const)
+const term = fc.integer({ min: 1, max: 2 ** 48 })
+// A term change only goes up: previous below term.
+const termChange = fc.tuple(fc.nat({ max: 2 ** 48 }), fc.integer({ min: 1, max: 2 ** 20 })).map(([previous, step]) => ({ previous, term: previous + step }))
 
 const signer = await testSigner()
 
@@ -23,7 +26,10 @@ const entryArb: fc.Arbitrary<AuditEntry> = fc.oneof(
   fc.record({ kind: fc.constant('cleaned-up' as const), time, key: text(256) }),
   fc.record({ kind: fc.constant('policy' as const), time, version: fc.nat() }),
   fc.record({ kind: fc.constant('revocation' as const), time, member: text(128), at: time, version: fc.nat() }),
-  fc.record({ kind: fc.constant('split-view' as const), time, peer: text(128) })
+  fc.record({ kind: fc.constant('split-view' as const), time, peer: text(128) }),
+  fc.record({ kind: fc.constant('election' as const), time, term, leader: text(128) }),
+  fc.tuple(fc.record({ kind: fc.constant('term' as const), time, leader: text(128) }, { requiredKeys: ['kind', 'time'] }), termChange)
+    .map(([entry, change]) => ({ ...entry, ...change }))
 )
 
 describe('audit entry codec', () => {
@@ -57,6 +63,22 @@ describe('audit entry codec', () => {
     expect(() => encodeEntry({ kind: 'rejected', time: 1, key: 'k', origin: 'member', code: 'not a code' })).toThrow(InvalidRecordError)
     expect(() => encodeEntry({ kind: 'policy', time: -1, version: 1 })).toThrow(InvalidRecordError)
     expect(() => encodeEntry({ kind: 'stored', time: 1, key: 'x'.repeat(257), origin: 'member' })).toThrow(InvalidRecordError)
+    // Term 0 has no leader; terms only grow; a leader is named by a peer id.
+    expect(() => encodeEntry({ kind: 'election', time: 1, term: 0, leader: 'p' })).toThrow(InvalidRecordError)
+    expect(() => encodeEntry({ kind: 'election', time: 1, term: 1, leader: '' })).toThrow(InvalidRecordError)
+    expect(() => encodeEntry({ kind: 'term', time: 1, previous: 3, term: 3 })).toThrow(InvalidRecordError)
+    expect(() => encodeEntry({ kind: 'term', time: 1, previous: 4, term: 3, leader: 'p' })).toThrow(InvalidRecordError)
+    expect(() => encodeEntry({ kind: 'term', time: 1, previous: 0, term: 1, leader: 'x'.repeat(129) })).toThrow(InvalidRecordError)
+  })
+
+  it('reads a term change with and without its leader, and no other leader flag', () => {
+    const named = encodeEntry({ kind: 'term', time: 7, previous: 1, term: 2, leader: 'leader-id' })
+    const unnamed = encodeEntry({ kind: 'term', time: 7, previous: 1, term: 2 })
+    expect(decodeEntry(named)).toEqual({ kind: 'term', time: 7, previous: 1, term: 2, leader: 'leader-id' })
+    expect(decodeEntry(unnamed)).toStrictEqual({ kind: 'term', time: 7, previous: 1, term: 2 })
+    const flag = unnamed.slice()
+    flag[flag.length - 1] = 2
+    expect(() => decodeEntry(flag)).toThrow(InvalidRecordError)
   })
 })
 

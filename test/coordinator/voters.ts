@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { RelayAudit } from '../../src/audit/relay-audit.ts'
 import { createCoordinator } from '../../src/coordinator/coordinator.ts'
 import type { Coordinator } from '../../src/coordinator/coordinator.ts'
 import type { CoordinatorEvent } from '../../src/coordinator/types.ts'
@@ -56,6 +57,8 @@ export interface TestVoter {
   store: KVStore
   coordinator: Coordinator
   readonly events: CoordinatorEvent[]
+  /** With ClusterOptions.audit: the voter's audit log, in its store, signed with its key (as `slurp coordinator` keeps one). */
+  audit: RelayAudit | undefined
   running: boolean
 }
 
@@ -64,6 +67,8 @@ export interface ClusterOptions {
   electionTimeoutMs?: number
   heartbeatMs?: number
   concurrency?: number
+  /** Each voter notes its elections and term changes in an audit log of its own. */
+  audit?: boolean
 }
 
 /** Voters on loopback TCP: real libp2p nodes, LevelDB under `root`, coordinators sharing one fenced result store. */
@@ -99,6 +104,13 @@ export class TestCluster {
     const store = createLevelStore({ path: base.path })
     await store.open()
     const events: CoordinatorEvent[] = []
+    let audit: RelayAudit | undefined
+    if (this.options.audit === true) {
+      // Checkpoints when a test asks for one (audit.checkpoint()), never on a timer.
+      audit = new RelayAudit(store, { checkpointIntervalMs: 3_600_000, witnessIntervalMs: 0 })
+      await audit.open()
+      await audit.start(libp2p, { id: base.id, sign: async data => await base.key.sign(data) })
+    }
     const coordinator = createCoordinator({
       libp2p,
       voters: ids,
@@ -107,10 +119,11 @@ export class TestCluster {
       electionTimeoutMs: this.options.electionTimeoutMs ?? 300,
       heartbeatMs: this.options.heartbeatMs ?? 50,
       ...(this.options.concurrency === undefined ? {} : { concurrency: this.options.concurrency }),
-      onEvent: event => { events.push(event) }
+      onEvent: event => { events.push(event) },
+      ...(audit === undefined ? {} : { audit })
     })
     const address = (libp2p.getMultiaddrs()[0] as { toString: () => string }).toString().replace(/\/p2p\/[^/]+$/, '')
-    return { ...base, address, libp2p, store, coordinator, events, running: true }
+    return { ...base, address, libp2p, store, coordinator, events, audit, running: true }
   }
 
   /** Tells every running voter where the others listen. */
@@ -144,7 +157,9 @@ export class TestCluster {
     if (!voter.running) return
     voter.running = false
     await voter.libp2p.stop()
+    voter.audit?.stop()
     await voter.coordinator.stop()
+    await voter.audit?.close()
     await voter.store.close()
   }
 
