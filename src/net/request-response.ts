@@ -4,6 +4,8 @@ import { FRAME_OVERHEAD_BYTES, MAX_MESSAGE_BYTES, inboundLimitsOf } from './inbo
 import type { InboundLimits } from './inbound-limits.ts'
 import { RequestChannel, readFrames, sendFrame, untilAborted } from './request-channel.ts'
 import type { Frame } from './request-frames.ts'
+import { deadline } from './deadline.ts'
+import type { Deadline } from './deadline.ts'
 
 /**
  * Requests and answers, the shape of every slurp protocol (records, sync),
@@ -92,8 +94,9 @@ function answerChannel (stream: Stream, from: PeerId, handle: RequestHandler, li
       if (stream.writeStatus === 'writable') sendFrame(stream, { id: frame.id, kind: 'failure', payload: new TextEncoder().encode(reason) }).catch(error => { stream.abort(error as Error) })
       return
     }
-    answer(stream, frame, from, handle, AbortSignal.any([closed.signal, AbortSignal.timeout(INCOMING_TIMEOUT_MS)]))
-      .finally(() => { limits.budget.give(peer, size, trusted); inFlight--; finishIfDone() })
+    const bound = deadline(INCOMING_TIMEOUT_MS, closed.signal)
+    answer(stream, frame, from, handle, bound.signal)
+      .finally(() => { bound.clear(); limits.budget.give(peer, size, trusted); inFlight--; finishIfDone() })
   }, {
     maxFrameBytes,
     onSkipped: ({ id, kind }, length) => {
@@ -154,7 +157,8 @@ async function channelTo (node: Libp2p, peer: PeerId, protocol: string, signal: 
 }
 
 export async function sendRequest (node: Libp2p, peer: PeerId, protocol: string, request: Uint8Array, options: SendOptions = {}): Promise<Uint8Array> {
-  const signal = options.signal ?? AbortSignal.timeout(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)
+  const bound = options.signal === undefined ? deadline(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) : undefined
+  const signal = options.signal ?? (bound as Deadline).signal
   try {
     await options.faults?.beforeRequest?.(peer, protocol)
     const channel = await channelTo(node, peer, protocol, signal)
@@ -162,5 +166,7 @@ export async function sendRequest (node: Libp2p, peer: PeerId, protocol: string,
   } catch (error) {
     if (error instanceof SlurpError && !(error instanceof NetworkError)) throw error
     throw new NetworkError(`${protocol} request to ${peer.toString()} failed: ${(error as Error).message}`, { cause: error })
+  } finally {
+    bound?.clear()
   }
 }
