@@ -28,6 +28,12 @@ import type { HttpLimits } from './http/serve-types.ts'
 export interface RelayServerOptions {
   dir: NetworkDir
   listen: string[]
+  /**
+   * The multiaddrs peers are told to dial instead of the listening ones: the
+   * public address of a relay behind NAT, a load balancer or a proxy that
+   * terminates TLS (/dns4/relay.example.com/tcp/443/wss).
+   */
+  announce?: string[]
   /** host:port for the HTTP API, or undefined for none. */
   http?: { hostname: string, port: number }
   /** Where the relay keeps its identity and records (default DIR/relay). */
@@ -79,7 +85,12 @@ export async function startRelayServer (options: RelayServerOptions): Promise<Ru
     store: createLevelStore({ path: join(options.data, 'records') }),
     storage: disk,
     bootstrap: options.bootstrap,
-    node: { privateKey, listen: options.listen, ...(options.connections === undefined ? {} : { connections: options.connections }) }
+    node: {
+      privateKey,
+      listen: options.listen,
+      ...(options.announce === undefined || options.announce.length === 0 ? {} : { announce: options.announce }),
+      ...(options.connections === undefined ? {} : { connections: options.connections })
+    }
   })
   try {
     await relay.start()

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { multiaddr } from '@multiformats/multiaddr'
 import { UsageError } from '../../src/errors.ts'
 import { DIR_OPTION, dirFrom, printJson } from '../command.ts'
 import type { Command } from '../command.ts'
@@ -22,12 +23,14 @@ export const DEFAULT_HTTP = '127.0.0.1:4080'
 export const relay: Command = {
   name: 'relay',
   summary: 'run a relay: stores and replicates records it cannot read, serves the DHT and an HTTP API',
-  usage: 'slurp relay [--dir .slurp] [--listen MA]... [--http HOST:PORT|off] [--web DIR|off] [--data PATH] [--bootstrap MA]... [--certificate FILE] [--min-free MB] [--log-level error|warn|info|debug] [--backup-schedule CRON --backup-dest DIR] [--max-connections N] [--max-connections-per-ip N] [--inbound-rate-per-ip N] [--allow LIST] [--coordinator [--coordinator-listen MA]...]',
+  usage: 'slurp relay [--dir .slurp] [--listen MA]... [--announce MA]... [--http HOST:PORT|off] [--web DIR|off] [--data PATH] [--bootstrap MA]... [--certificate FILE] [--min-free MB] [--log-level error|warn|info|debug] [--backup-schedule CRON --backup-dest DIR] [--max-connections N] [--max-connections-per-ip N] [--inbound-rate-per-ip N] [--allow LIST] [--coordinator [--coordinator-listen MA]...]',
   details: [
     'Defaults: --listen /ip4/127.0.0.1/tcp/4001 and /ip4/127.0.0.1/tcp/4002/ws, --http 127.0.0.1:4080,',
     '--data DIR/relay (its identity and records, LevelDB), --web: the built web app (dist/web)',
     'served at / when it exists. Environment: SLURP_DIR, SLURP_LISTEN, SLURP_HTTP, SLURP_WEB,',
-    'SLURP_DATA, SLURP_BOOTSTRAP (comma-separated lists), SLURP_RELAY_CERTIFICATE, SLURP_MIN_FREE_MB.',
+    'SLURP_DATA, SLURP_BOOTSTRAP, SLURP_ANNOUNCE (comma-separated lists), SLURP_RELAY_CERTIFICATE, SLURP_MIN_FREE_MB.',
+    '--announce: the addresses peers, invites and /v1/bootstrap are given instead of the listening ones',
+    '(a relay behind NAT or a TLS proxy: --announce /dns4/relay.example.com/tcp/443/wss).',
     '--min-free: refuse writes (ERR_STORAGE_FULL) while less than this many MB are free under --data (default 256).',
     'Only relays the network root certified hold records: with the root key in --dir the relay',
     'certifies itself; otherwise pass --certificate (from the admin\'s "slurp certify-relay PEER_ID").',
@@ -47,6 +50,7 @@ export const relay: Command = {
   options: {
     ...DIR_OPTION,
     listen: { type: 'string', short: 'l', multiple: true },
+    announce: { type: 'string', multiple: true },
     http: { type: 'string' },
     data: { type: 'string' },
     web: { type: 'string' },
@@ -80,6 +84,7 @@ export const relay: Command = {
     const running = await startRelayServer({
       dir,
       listen,
+      announce: announceFrom(listFrom(args, io, 'announce', 'SLURP_ANNOUNCE', [])),
       ...(httpValue === 'off' ? {} : { http: hostPort(httpValue, '--http') }),
       data,
       bootstrap: listFrom(args, io, 'bootstrap', 'SLURP_BOOTSTRAP', []),
@@ -123,6 +128,18 @@ export const relay: Command = {
     }
     printJson(io, { event: 'stopped', peerId: running.peerId })
   }
+}
+
+/** --announce values, each checked to be a multiaddr now rather than failing inside libp2p. */
+function announceFrom (values: string[]): string[] {
+  for (const value of values) {
+    try {
+      multiaddr(value)
+    } catch (error) {
+      throw new UsageError(`--announce takes multiaddrs such as /dns4/relay.example.com/tcp/443/wss, not "${value}": ${(error as Error).message}`)
+    }
+  }
+  return values
 }
 
 /**
