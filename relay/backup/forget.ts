@@ -1,13 +1,18 @@
 import { rm } from 'node:fs/promises'
-import { UsageError } from '../../src/errors.ts'
+import { InvalidBackupError, UsageError } from '../../src/errors.ts'
+import type { Policy } from '../../src/trust/policy.ts'
 import { isBlobHash } from './blob-store.ts'
 import type { BackupRepository } from './repository.ts'
 import { applyRetention, isEmptyPolicy } from './retention.ts'
 import type { RetentionPolicy } from './retention.ts'
+import { verifySnapshotSignature } from './snapshot.ts'
 import type { SnapshotFile } from './snapshot.ts'
+import { snapshotPolicy } from './verify.ts'
 
 export interface ForgetOptions {
   readonly repo: BackupRepository
+  /** The network root: every snapshot's header must carry a signature it vouches for before anything is removed. */
+  readonly rootPublicKey: Uint8Array
   readonly policy: RetentionPolicy
   /** Say what would go, change nothing. */
   readonly dryRun?: boolean
@@ -26,14 +31,27 @@ export interface ForgetReport {
  * retention.ts), then every blob no remaining snapshot references, and
  * leftovers of writes that crashed. Under the folder's lock, so no backup
  * adds a snapshot that relies on a blob while it goes. Reads only the clear
- * headers: no key is needed, so a relay can run it unattended.
+ * headers, so no decryption key is needed and a relay can run it unattended;
+ * but every header's signature is checked first: the dates and blob lists
+ * decide what is deleted, and an edited header (an older date, a shorter blob
+ * list) would otherwise delete what a good snapshot needs. One that fails
+ * stops the forget before anything is removed.
  */
 export async function forgetSnapshots (options: ForgetOptions): Promise<ForgetReport> {
   const { repo } = options
   if (isEmptyPolicy(options.policy)) throw new UsageError('forget needs a policy (--keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly or --keep-yearly): with none it would keep everything')
   const release = options.dryRun === true ? async () => {} : await repo.lock('backup forget')
   try {
-    const { keep, remove } = applyRetention(await repo.snapshots(), options.policy)
+    const snapshots = await repo.snapshots()
+    const policies = new Map<string, Policy | undefined>()
+    for (const file of snapshots) {
+      try {
+        await verifySnapshotSignature(file, { rootPublicKey: options.rootPublicKey, policy: await snapshotPolicy(repo, file, options.rootPublicKey, policies) })
+      } catch (cause) {
+        throw new InvalidBackupError(`snapshot ${file.id}: its header is not signed by a member or relay the root vouches for (${(cause as Error).message}); nothing was forgotten: run "slurp backup verify" and remove what is forged`, { cause })
+      }
+    }
+    const { keep, remove } = applyRetention(snapshots, options.policy)
     if (options.dryRun !== true) for (const file of remove) await repo.removeSnapshot(file.id)
     const referenced = new Set(keep.flatMap(kept => kept.snapshot.blobs))
     let prunedBlobs = 0

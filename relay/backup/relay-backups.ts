@@ -49,7 +49,7 @@ export async function runRelayBackup (init: RelayBackupInit): Promise<RelayBacku
     ...(init.now === undefined ? {} : { now: init.now })
   })
   if (init.keep === undefined) return { snapshot }
-  return { snapshot, forgot: await forgetSnapshots({ repo, policy: init.keep }) }
+  return { snapshot, forgot: await forgetSnapshots({ repo, rootPublicKey: relay.policyBook.rootPublicKey, policy: init.keep }) }
 }
 
 /** What `slurp relay --backup-schedule CRON --backup-dest DIR [--backup-role R] [--backup-keep …]` asks for. */

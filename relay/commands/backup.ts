@@ -34,7 +34,7 @@ export const backup: Command = {
     '       slurp backup list --dest DIR [--json]',
     '       slurp backup verify --dest DIR [--snapshot ID] [--read-data-subset N%] [--dir .slurp]',
     '       slurp backup restore --from DIR [--snapshot ID] --data NEWRELAYDATA [--merge] [--dir .slurp]',
-    '       slurp backup forget --dest DIR [--keep-last N] [--keep-hourly N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--keep-yearly N] [--dry-run]'
+    '       slurp backup forget --dest DIR [--dir .slurp] [--keep-last N] [--keep-hourly N] [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--keep-yearly N] [--dry-run]'
   ].join('\n'),
   details: [
     'create: every record version a relay holds (sibling sets and superseded versions) becomes a blob',
@@ -52,7 +52,8 @@ export const backup: Command = {
     'restore: a snapshot (default the latest) into a stopped relay\'s data folder, validated',
     'record by record; the folder must hold no records unless --merge. Start the relay on it.',
     'forget: restic\'s rules in UTC (the newest snapshot of each of the last N hours, days, ISO',
-    'weeks, months, years; "unlimited" for all), then prunes blobs no kept snapshot needs.'
+    'weeks, months, years; "unlimited" for all), then prunes blobs no kept snapshot needs. It first',
+    'checks every snapshot\'s signature against the root in --dir: an edited header stops it, nothing removed.'
   ].join('\n'),
   options: {
     ...DIR_OPTION,
@@ -244,6 +245,7 @@ async function forget (args: ParsedArgs, io: CommandIO, folder: string): Promise
     const value = args.values[`keep-${rule}`] as string | undefined
     if (value !== undefined) policy[rule] = parseKeep(value, `--keep-${rule}`)
   }
-  const report = await forgetSnapshots({ repo: await BackupRepository.open(folder), policy: policy as RetentionPolicy, dryRun: args.values['dry-run'] === true })
+  const { rootPublicKey } = await new NetworkDir(dirFrom(args, io)).readNetwork()
+  const report = await forgetSnapshots({ repo: await BackupRepository.open(folder), rootPublicKey, policy: policy as RetentionPolicy, dryRun: args.values['dry-run'] === true })
   printJson(io, report)
 }

@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BackupLockedError, InvalidSignatureError, RestoreTargetNotEmptyError } from '../../src/errors.ts'
+import { BackupLockedError, InvalidBackupError, InvalidSignatureError, RestoreTargetNotEmptyError } from '../../src/errors.ts'
 import { createBackup } from '../../relay/backup/create.ts'
 import type { CreateBackupOptions } from '../../relay/backup/create.ts'
 import { forgetSnapshots } from '../../relay/backup/forget.ts'
@@ -180,9 +180,9 @@ describe('backup forget', () => {
     expect(onlyEarly.length).toBeGreaterThan(0)
     const repo = await BackupRepository.open(dest)
 
-    const dry = await forgetSnapshots({ repo, policy: { daily: 3 }, dryRun: true })
+    const dry = await forgetSnapshots({ repo, rootPublicKey: network.root.publicKey, policy: { daily: 3 }, dryRun: true })
     expect((await repo.snapshots()).length).toBe(9)
-    const report = await forgetSnapshots({ repo, policy: { daily: 3 } })
+    const report = await forgetSnapshots({ repo, rootPublicKey: network.root.publicKey, policy: { daily: 3 } })
     expect(report.kept).toEqual(dry.kept)
     // The 14:00 snapshot of days 4, 3 and 2.
     expect(report.kept.map(kept => kept.createdAt)).toEqual([4, 3, 2].map(day => new Date(start + day * DAY + 12 * 3_600_000).toISOString()))
@@ -192,8 +192,25 @@ describe('backup forget', () => {
     for (const hash of onlyEarly) expect(left).not.toContain(hash)
     expect((await verify(dest)).problems).toEqual([])
     // Forgetting again changes nothing.
-    const again = await forgetSnapshots({ repo, policy: { daily: 3 } })
+    const again = await forgetSnapshots({ repo, rootPublicKey: network.root.publicKey, policy: { daily: 3 } })
     expect(again).toMatchObject({ removed: [], prunedBlobs: 0 })
     expect(again.kept).toEqual(report.kept)
+  })
+
+  it('removes nothing when a header was edited: its dates and blob list decide what is deleted', async () => {
+    const dest = join(base, 'forged')
+    // Within the member certificate's validity (it starts today), so both are signed as they should be.
+    const first = await backUp(dest, data, { now: () => Date.now() + 3_600_000 })
+    await backUp(dest, data, { now: () => Date.now() + 2 * 3_600_000 })
+    expect((await verify(dest)).problems).toEqual([])
+    const repo = await BackupRepository.open(dest)
+    const path = join(dest, 'snapshots', `${first.id}.json`)
+    const original = await readFile(path, 'utf8')
+    // Made the newest, so retention would keep it alone, and holding no blobs, so every blob would be pruned.
+    await writeFile(path, JSON.stringify({ ...JSON.parse(original), createdAt: new Date(Date.now() + DAY).toISOString(), blobs: [] }))
+    const blobsBefore = await blobFiles(dest)
+    await expect(forgetSnapshots({ repo, rootPublicKey: network.root.publicKey, policy: { last: 1 } })).rejects.toBeInstanceOf(InvalidBackupError)
+    expect((await repo.snapshots()).length).toBe(2)
+    expect(await blobFiles(dest)).toEqual(blobsBefore)
   })
 })

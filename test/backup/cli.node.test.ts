@@ -87,7 +87,7 @@ describe('slurp backup', () => {
   })
 
   it('forget keeps what the policy says and prunes; bad input is named', async () => {
-    const forgot = await slurp(['backup', 'forget', '--dest', dest, '--keep-last', '1'])
+    const forgot = await slurp(['backup', 'forget', '--dest', dest, '--dir', net, '--keep-last', '1'])
     expect(forgot.code).toBe(0)
     expect(forgot.json()).toMatchObject({ removed: [{}], prunedBlobs: 0 })
     expect(forgot.json().kept[0].reasons).toEqual(['last'])
@@ -96,8 +96,8 @@ describe('slurp backup', () => {
       [['backup'], 2, /backup takes one of create, list, verify, restore, forget/],
       [['backup', 'list'], 2, /needs --dest DIR/],
       [['backup', 'list', '--dest', join(base, 'nothing')], 3, /not a slurp backup folder/],
-      [['backup', 'forget', '--dest', dest], 2, /forget needs a policy/],
-      [['backup', 'forget', '--dest', dest, '--keep-daily', 'many'], 2, /--keep-daily takes a whole number/],
+      [['backup', 'forget', '--dest', dest, '--dir', net], 2, /forget needs a policy/],
+      [['backup', 'forget', '--dest', dest, '--dir', net, '--keep-daily', 'many'], 2, /--keep-daily takes a whole number/],
       [['backup', 'verify', '--dest', dest, '--read-data-subset', '0%', '--dir', net], 2, /percentage in \(0, 100\]/],
       [['backup', 'create', '--dest', dest, '--data', data, '--role', 'nobody', '--dir', net], 5, /UnknownRoleError: policy version \d+ has no role "nobody"/],
       [['backup', 'create', '--dest', dest, '--data', join(base, 'no-relay'), '--dir', net], 3, /no relay records at/],
