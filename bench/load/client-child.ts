@@ -11,7 +11,10 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fromBase64url } from '../../src/encoding/base64url.ts'
+import { deadline } from '../../src/net/deadline.ts'
+import { lazyLogger } from '../../src/net/lazy-logger.ts'
 import { DHT_PROTOCOL } from '../../src/net/node.ts'
+import { batchSocketWrites, socketOf } from '../../src/net/write-batching.ts'
 import { requestRecord } from '../../src/net/record-protocol.ts'
 import { kadRpc } from './kad-rpc.ts'
 import { LAG_RESOLUTION_MS, OP_KINDS, lagBeyondTimer } from './protocol.ts'
@@ -127,8 +130,17 @@ function pick (): OpKind {
 const encoder = new TextEncoder()
 
 async function operate (client: Client, kind: OpKind): Promise<void> {
+  // A deadline cleared when the operation ends: AbortSignal.timeout's timer would fire for every finished one.
+  const bound = deadline(OP_TIMEOUT_MS)
+  try {
+    await operateUntil(client, kind, bound.signal)
+  } finally {
+    bound.clear()
+  }
+}
+
+async function operateUntil (client: Client, kind: OpKind, signal: AbortSignal): Promise<void> {
   const init = start as ClientStart
-  const signal = AbortSignal.timeout(OP_TIMEOUT_MS)
   const connection = client.node.getConnections(relayPeer).find(c => c.status === 'open')
   if (connection === undefined) throw Object.assign(new Error('not connected to the relay'), { name: 'NotConnectedError' })
   const kad = init.target === 'slurp' ? DHT_PROTOCOL : '/ipfs/kad/1.0.0'
@@ -157,14 +169,22 @@ async function operate (client: Client, kind: OpKind): Promise<void> {
   await kadRpc(connection, kad, { type: 'GET_VALUE', key }, signal)
 }
 
+/**
+ * Each client gets what slurp's own Node peers get from createSlurpNode (loggers
+ * only for names DEBUG enables, a writev per microtask turn per socket): the
+ * relay sees the same bytes, and the load generator's own CPU, which shares
+ * this machine with the relay, goes down.
+ */
 async function newClient (): Promise<Libp2p> {
   const node = await createLibp2p({
+    logger: lazyLogger(),
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     ...(start?.pingIntervalMs === undefined ? {} : { connectionMonitor: { pingInterval: start.pingIntervalMs } }),
     services: { identify: identify(), ping: ping() }
   })
+  node.addEventListener('connection:open', event => { batchSocketWrites(socketOf(event.detail)) })
   return node
 }
 

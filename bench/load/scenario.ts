@@ -69,6 +69,8 @@ const CLIENT_CHILD = fileURLToPath(new URL('./client-child.ts', import.meta.url)
 const FLOOD_CHILD = fileURLToPath(new URL('./flood-child.ts', import.meta.url))
 const SLOW_HTTP_CHILD = fileURLToPath(new URL('./slow-http-child.ts', import.meta.url))
 const HEALTH_CHILD = fileURLToPath(new URL('./health-child.ts', import.meta.url))
+/** LOAD_CLIENT_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the client processes (split on spaces). */
+const CLIENT_NODE_ARGS = (process.env.LOAD_CLIENT_NODE_ARGS ?? '').split(' ').filter(arg => arg !== '')
 // One slow-HTTP process per this many sockets: a process may hold 20,000 descriptors here.
 const SOCKETS_PER_SLOW_CHILD = 10_000
 
@@ -336,7 +338,8 @@ function percentiles (values: readonly number[]): Percentiles {
  * core for a thousand clients, on two cores).
  */
 function forkChild (path: string, nice = 0): ChildProcess {
-  const child = fork(path, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const execArgv = path === CLIENT_CHILD ? [...CLIENT_NODE_ARGS, ...process.execArgv] : process.execArgv
+  const child = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   if (nice !== 0 && child.pid !== undefined) setPriority(child.pid, nice)
   return child
 }
