@@ -30,7 +30,7 @@ process.stdout.write(`# Load: ${options.clients} clients over ${options.processe
   `a flood of ${options.floodRate} fresh connections/s, ${options.warmupS > 0 ? `${options.warmupS} s warm-up, ` : ''}${options.durationS} s steady` +
   `${options.slowHttp > 0 ? `, ${options.slowHttp} slow-body HTTP connections` : ''}; ` +
   `clients pinging the relay ${options.clientPingMs === undefined ? 'as its own peers do (slurp peers every 30 s, js-libp2p every 10 s)' : `every ${options.clientPingMs / 1000} s`}; ` +
-  `load generators at nice ${options.clientNice}; ` +
+  `load generators at nice ${options.clientNice} (clients with a 64 MB young generation); ` +
   `relays ${options.relayHeapMb > 0 ? `with --max-old-space-size=${options.relayHeapMb}` : 'with V8\'s default heap size'}; everything on 127.0.0.1\n\n`)
 
 const results: LoadResult[] = []
